@@ -1,0 +1,145 @@
+package mcp.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import mcp.copy.Coordinator;
+import mcp.copy.WorkerLauncher;
+import mcp.nativebridge.Posix;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The {@code mcp} command. */
+@Command(
+        name = "mcp",
+        mixinStandardHelpOptions = true,
+        versionProvider = McpCommand.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        headerHeading = "",
+        header = "Copy SOURCE to DEST with several processes, and replace DEST only with a verified copy.",
+        synopsisHeading = "%nUsage: ",
+        description = {
+            "",
+            "If DEST is an existing directory, the copy is DEST/SOURCE-NAME. The file is split into page-aligned chunks; "
+                    + "worker processes map source and copy with mmap, copy their chunks, checksum them (CRC32C) and sync "
+                    + "them to disk with msync(MS_SYNC). The copy is read back against those checksums before it is renamed "
+                    + "over DEST, so DEST is either left as it was or replaced by a complete, verified copy."
+        },
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:the copy is complete and verified",
+            "1:the copy failed; DEST was left as it was",
+            "2:invalid options or operands",
+            "130:interrupted (SIGINT); DEST was left as it was"
+        })
+public final class McpCommand implements Callable<Integer> {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int MAX_PROCESSES = 1024;
+
+    @Spec
+    private CommandSpec spec;
+
+    private int processes = Runtime.getRuntime().availableProcessors();
+
+    private long chunkBytes;
+
+    @Option(names = "--debug", description = "On failure, print the stack trace too.")
+    private boolean debug;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "The file to copy.")
+    private String source;
+
+    @Parameters(index = "1", paramLabel = "DEST", description = "The file to create or replace, or a directory to copy into.")
+    private String dest;
+
+    @Option(names = {"-n", "--processes"}, paramLabel = "N",
+            description = "Worker processes to copy with, 1.." + MAX_PROCESSES + " (default: the number of CPUs).")
+    void setProcesses(int value) {
+        if (value < 1 || value > MAX_PROCESSES) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--processes': " + value + " is not in 1.." + MAX_PROCESSES);
+        }
+        processes = value;
+    }
+
+    @Option(names = "--chunk-size", paramLabel = "SIZE",
+            description = "Bytes a worker claims at a time: a multiple of the page size, with an optional K, M or G suffix"
+                    + " (powers of 1024). Default: about a quarter of the file per worker, between 1M and 64M.")
+    void setChunkSize(String value) {
+        long bytes;
+        try {
+            bytes = Sizes.parse(value);
+        } catch (IllegalArgumentException e) {
+            bytes = -1;
+        }
+        if (bytes <= 0 || bytes % Posix.pageSize() != 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--chunk-size': '" + value + "' is not a positive multiple of the page size ("
+                            + Posix.pageSize() + ")");
+        }
+        chunkBytes = bytes;
+    }
+
+    int processes() {
+        return processes;
+    }
+
+    @Override
+    public Integer call() throws McpException {
+        CopyRequest request = Operands.resolve(source, dest, Posix.umask());
+        new Coordinator(new WorkerLauncher(), processes, chunkBytes).copy(request);
+        return EXIT_OK;
+    }
+
+    /** The command, wired to the given writers, with cp's exit codes and one-line error messages. */
+    public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+        McpCommand command = new McpCommand();
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            PrintWriter writer = e.getCommandLine().getErr();
+            writer.println("mcp: " + e.getMessage());
+            writer.println("Try 'mcp --help' for more information.");
+            writer.flush();
+            return EXIT_USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+            PrintWriter writer = cl.getErr();
+            if (e instanceof McpException) {
+                writer.println("mcp: " + e.getMessage());
+            } else {
+                writer.println("mcp: " + Messages.describe(e));
+            }
+            if (command.debug) {
+                e.printStackTrace(writer);
+            }
+            writer.flush();
+            return EXIT_FAILED;
+        });
+        return commandLine;
+    }
+
+    /** The version, from the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = McpCommand.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {"mcp " + properties.getProperty("version", "unknown")};
+        }
+    }
+}

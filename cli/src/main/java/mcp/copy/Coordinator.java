@@ -1,0 +1,286 @@
+package mcp.copy;
+
+import static mcp.cli.Messages.quote;
+import static mcp.cli.Messages.reason;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import mcp.cli.CopyRequest;
+import mcp.cli.McpException;
+import mcp.nativebridge.ErrnoException;
+import mcp.nativebridge.NativeFile;
+import mcp.nativebridge.Posix;
+
+/**
+ * Copies one file with worker processes and replaces the destination only with a verified copy.
+ *
+ * <p>The copy is made in a temporary file beside the destination (created exclusively, mode
+ * 0600, its space reserved and its size set before anything maps it). Workers copy its chunks;
+ * the coordinator then reads it back against their checksums, checks the source did not change,
+ * syncs it, gives it its final mode and renames it over the destination. Until that rename the
+ * destination is untouched; whatever happens before it, the temporary and control files are
+ * removed, also when the coordinator is interrupted.
+ */
+public final class Coordinator {
+    /** Replacements for workers that die without a word (killed, crashed) during one copy. */
+    static final int MAX_REPLACEMENTS = 3;
+    /** A chunk that fails verification is copied once more; failing again fails the copy. */
+    static final int MAX_ROUNDS = 2;
+
+    private final WorkerLauncher launcher;
+    private final int processes;
+    private final long chunkBytes;
+
+    /**
+     * @param processes the most worker processes to run at once
+     * @param chunkBytes the chunk size, a multiple of the page size, or 0 to choose one
+     */
+    public Coordinator(WorkerLauncher launcher, int processes, long chunkBytes) {
+        this.launcher = launcher;
+        this.processes = processes;
+        this.chunkBytes = chunkBytes;
+    }
+
+    public void copy(CopyRequest request) throws McpException {
+        SourceState before = readable(request);
+        Path directory = request.target().getParent();
+        String stem = "." + request.target().getFileName() + "." + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+        Scratch scratch = new Scratch(directory.resolve(stem + ".mcp-part"), directory.resolve(stem + ".mcp-control"));
+        Thread onInterrupt = new Thread(scratch::discard, "mcp-interrupted");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            prepare(request, scratch.part, before.sizeBytes());
+            if (before.sizeBytes() > 0) {
+                copyChunks(request, scratch, before.sizeBytes());
+            }
+            if (!before.equals(sourceState(request))) {
+                throw new McpException(quote(request.sourceName()) + " changed while it was being copied; "
+                        + quote(request.targetName()) + " was left as it was");
+            }
+            commit(request, scratch.part);
+        } catch (IOException e) {
+            throw new McpException("error copying " + quote(request.sourceName()) + " to " + quote(request.targetName())
+                    + ": " + reason(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new McpException("interrupted", e);
+        } finally {
+            scratch.discard();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running or has run: it discards the same files.
+            }
+        }
+    }
+
+    private static SourceState readable(CopyRequest request) throws McpException {
+        try (NativeFile source = NativeFile.openForReading(request.source())) {
+            return sourceState(request);
+        } catch (ErrnoException e) {
+            throw new McpException("cannot open " + quote(request.sourceName()) + " for reading: " + e.reason(), e);
+        } catch (IOException e) {
+            throw new McpException("cannot open " + quote(request.sourceName()) + " for reading: " + reason(e), e);
+        }
+    }
+
+    private static SourceState sourceState(CopyRequest request) throws McpException {
+        try {
+            return SourceState.of(request.source());
+        } catch (IOException e) {
+            throw new McpException("cannot stat " + quote(request.sourceName()) + ": " + reason(e), e);
+        }
+    }
+
+    /** Creates the temporary file, reserves its blocks and sets its size. */
+    private static void prepare(CopyRequest request, Path part, long sizeBytes) throws McpException, IOException {
+        NativeFile file;
+        try {
+            file = NativeFile.createExclusive(part, 0600);
+        } catch (ErrnoException e) {
+            throw new McpException("cannot create regular file " + quote(request.targetName()) + ": " + e.reason(), e);
+        }
+        try (file) {
+            if (sizeBytes > 0) {
+                file.reserve(sizeBytes);
+                file.truncate(sizeBytes);
+            }
+        } catch (ErrnoException e) {
+            throw new McpException("error writing " + quote(request.targetName()) + ": " + e.reason(), e);
+        }
+    }
+
+    private void copyChunks(CopyRequest request, Scratch scratch, long sizeBytes)
+            throws McpException, IOException, InterruptedException {
+        long pageSize = Posix.pageSize();
+        long chunk = chunkBytes > 0 ? chunkBytes : ChunkPlan.autoChunkBytes(sizeBytes, processes, pageSize);
+        List<Chunk> chunks = ChunkPlan.split(0, sizeBytes, chunk, pageSize);
+        int workers = Math.min(processes, chunks.size());
+        List<ControlFile.FileEntry> files = List.of(new ControlFile.FileEntry(request.source().toAbsolutePath(), scratch.part, sizeBytes));
+        try (ControlFile control = ControlFile.create(scratch.control, files, chunks, workers, pageSize)) {
+            for (int round = 1; ; round++) {
+                runWorkers(request, control, scratch, Math.min(workers, pending(control)));
+                List<Integer> mismatched = Verifier.mismatches(control, 0, scratch.part,
+                        Math.min(workers, Runtime.getRuntime().availableProcessors()));
+                if (mismatched.isEmpty()) {
+                    return;
+                }
+                if (round == MAX_ROUNDS) {
+                    Chunk bad = control.chunk(mismatched.get(0));
+                    throw new McpException("verification of " + quote(request.targetName()) + " failed: bytes "
+                            + bad.offset() + ".." + bad.end() + " differ from " + quote(request.sourceName()) + " after "
+                            + round + " attempts; " + quote(request.targetName()) + " was left as it was");
+                }
+                for (int index : mismatched) {
+                    control.reset(index, ControlFile.DONE);
+                }
+            }
+        }
+    }
+
+    private static int pending(ControlFile control) {
+        int pending = 0;
+        for (int chunk = 0; chunk < control.chunkCount(); chunk++) {
+            if (control.chunkState(chunk) == ControlFile.PENDING) {
+                pending++;
+            }
+        }
+        return pending;
+    }
+
+    /** Runs {@code count} workers until every chunk is done, replacing workers that die silently. */
+    private void runWorkers(CopyRequest request, ControlFile control, Scratch scratch, int count)
+            throws McpException, IOException, InterruptedException {
+        int replacements = 0;
+        for (int slot = 0; slot < count; slot++) {
+            scratch.started(start(control, scratch.control, slot));
+        }
+        while (true) {
+            List<WorkerProcess> running = scratch.running();
+            if (running.isEmpty()) {
+                break;
+            }
+            awaitAnyExit(running);
+            for (WorkerProcess worker : running) {
+                if (worker.process.isAlive()) {
+                    continue;
+                }
+                scratch.exited(worker);
+                int status = worker.process.exitValue();
+                if (status == 0 && control.slotState(worker.slot) == ControlFile.SLOT_FINISHED) {
+                    continue;
+                }
+                List<String> said = worker.errorLines();
+                if (said.isEmpty() && replacements < MAX_REPLACEMENTS) {
+                    replacements++;
+                    release(control, worker.process.pid());
+                    scratch.started(start(control, scratch.control, worker.slot));
+                    continue;
+                }
+                control.requestStop();
+                throw new McpException("error copying " + quote(request.sourceName()) + " to " + quote(request.targetName())
+                        + ": " + (said.isEmpty() ? describeExit(worker, status) : String.join("; ", said)));
+            }
+        }
+        for (int chunk = 0; chunk < control.chunkCount(); chunk++) {
+            if (control.chunkState(chunk) != ControlFile.DONE) {
+                throw new IllegalStateException("every worker finished but chunk " + chunk + " is in state " + control.chunkState(chunk));
+            }
+        }
+    }
+
+    private WorkerProcess start(ControlFile control, Path controlPath, int slot) throws IOException {
+        control.clearSlot(slot);
+        try {
+            return new WorkerProcess(slot, launcher.start(controlPath, slot));
+        } catch (IOException e) {
+            throw new IOException("cannot start worker " + String.join(" ", launcher.command(controlPath, slot)) + ": " + reason(e), e);
+        }
+    }
+
+    private static void awaitAnyExit(List<WorkerProcess> running) throws InterruptedException {
+        CompletableFuture<?>[] exits = running.stream().map(worker -> worker.process.onExit()).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.anyOf(exits).get(1, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // Look again: something exited, or nothing did yet.
+        }
+    }
+
+    /** Hands the chunks a dead worker held back to the others. */
+    private static void release(ControlFile control, long pid) {
+        for (int chunk = 0; chunk < control.chunkCount(); chunk++) {
+            if (control.chunkState(chunk) == ControlFile.CLAIMED && control.chunkOwner(chunk) == pid) {
+                control.reset(chunk, ControlFile.CLAIMED);
+            }
+        }
+    }
+
+    private static String describeExit(WorkerProcess worker, int status) {
+        String how = status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status;
+        return "worker process " + worker.process.pid() + " " + how;
+    }
+
+    /** Makes the copy durable, gives it its mode, and renames it over the destination. */
+    private static void commit(CopyRequest request, Path part) throws IOException {
+        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.setPosixFilePermissions(part, request.mode());
+        Files.move(part, request.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel directory = FileChannel.open(part.getParent(), StandardOpenOption.READ)) {
+            directory.force(true);
+        }
+    }
+
+    /** The temporary and control files of one copy and the workers using them. */
+    private static final class Scratch {
+        final Path part;
+        final Path control;
+        private final List<WorkerProcess> workers = new ArrayList<>();
+
+        Scratch(Path part, Path control) {
+            this.part = part;
+            this.control = control;
+        }
+
+        synchronized void started(WorkerProcess worker) {
+            workers.add(worker);
+        }
+
+        synchronized void exited(WorkerProcess worker) {
+            workers.remove(worker);
+        }
+
+        synchronized List<WorkerProcess> running() {
+            return List.copyOf(workers);
+        }
+
+        /** Stops every worker and removes both files; the rename, if it happened, already took the part away. */
+        synchronized void discard() {
+            workers.forEach(WorkerProcess::kill);
+            for (WorkerProcess worker : workers) {
+                worker.process.onExit().join();
+            }
+            workers.clear();
+            try {
+                Files.deleteIfExists(part);
+                Files.deleteIfExists(control);
+            } catch (IOException e) {
+                System.err.println("mcp: cannot remove " + quote(part) + ": " + reason(e));
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package mcp.copy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts worker JVMs: the running runtime's own {@code java}, the same class path, and
+ * {@link WorkerMain}. In the jlink image that is the image's {@code bin/java}, so no Java needs to
+ * be installed.
+ */
+public class WorkerLauncher {
+    /**
+     * Workers copy through direct buffers and allocate almost nothing: a small heap and the serial
+     * collector keep their start-up and footprint small; C1 alone reaches the bulk-copy and CRC
+     * intrinsics soonest.
+     */
+    static final List<String> JVM_OPTIONS = List.of(
+            "-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto");
+
+    /** The command line of the worker in {@code slot}. */
+    public List<String> command(Path controlFile, int slot) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPTIONS);
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("jna.")) {
+                command.add("-D" + name + "=" + System.getProperty(name));
+            }
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(WorkerMain.class.getName());
+        command.add(controlFile.toString());
+        command.add(Integer.toString(slot));
+        return command;
+    }
+
+    /**
+     * Starts the worker in {@code slot}. Its standard input is a pipe that the caller keeps open
+     * for as long as it lives; its standard error is a pipe the caller must drain.
+     */
+    public Process start(Path controlFile, int slot) throws IOException {
+        return new ProcessBuilder(command(controlFile, slot))
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.PIPE)
+                .start();
+    }
+}

@@ -1,0 +1,52 @@
+package mcp.copy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A started worker JVM as the coordinator sees it: the process and what it said on stderr. */
+final class WorkerProcess {
+    private static final int MAX_LINES_KEPT = 20;
+
+    final int slot;
+    final Process process;
+    private final List<String> errorLines = new ArrayList<>();
+    private final Thread drain;
+
+    WorkerProcess(int slot, Process process) {
+        this.slot = slot;
+        this.process = process;
+        this.drain = new Thread(this::drainErrors, "worker-" + slot + "-stderr");
+        drain.setDaemon(true);
+        drain.start();
+    }
+
+    private void drainErrors() {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = reader.readLine()) != null; ) {
+                synchronized (errorLines) {
+                    if (errorLines.size() < MAX_LINES_KEPT) {
+                        errorLines.add(line);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // The worker is gone; what it said so far is kept.
+        }
+    }
+
+    /** What the worker wrote to stderr, once it has exited. */
+    List<String> errorLines() throws InterruptedException {
+        drain.join(1000);
+        synchronized (errorLines) {
+            return List.copyOf(errorLines);
+        }
+    }
+
+    void kill() {
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,20 @@
+package mcp.nativebridge;
+
+/** Constants from {@code <sys/mman.h>} and {@code <unistd.h>} for Linux. */
+interface Mman {
+    int PROT_READ = 0x1;
+    int PROT_WRITE = 0x2;
+
+    int MAP_SHARED = 0x01;
+
+    int MS_ASYNC = 1;
+    int MS_SYNC = 4;
+
+    int MADV_NORMAL = 0;
+    int MADV_RANDOM = 1;
+    int MADV_SEQUENTIAL = 2;
+    int MADV_WILLNEED = 3;
+    int MADV_DONTNEED = 4;
+
+    int _SC_PAGESIZE = 30;
+}
