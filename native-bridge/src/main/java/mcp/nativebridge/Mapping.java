@@ -11,7 +11,10 @@ import java.nio.file.Path;
  * <p>Bytes are read and written through {@link #buffer()} in Java, never by native code: if the
  * file shrinks under the mapping, touching a page beyond its end raises SIGBUS, which the JVM turns
  * into an {@link InternalError} for buffer accesses but which would kill it inside a native call.
- * The buffer must not be used after {@link #close()}, which unmaps the memory behind it.
+ * The error is not always thrown by the access itself: JDK 17 lets the faulting read return zeros
+ * and throws at the thread's next call into the VM, so callers catch it around a whole unit of
+ * work and must not trust bytes read before it. Buffers must not be used after {@link #close()},
+ * which unmaps the memory behind them.
  */
 public final class Mapping implements AutoCloseable {
     /** The protection of a mapping; writing needs a file opened with {@link NativeFile#openForWriting}. */
@@ -40,10 +43,10 @@ public final class Mapping implements AutoCloseable {
         this.buffer = address.getByteBuffer(0, lengthBytes);
     }
 
-    /** The mapped bytes; position 0 is {@link #fileOffset()} in the file. */
+    /** A new view of the mapped bytes, positioned at 0, which is {@link #fileOffset()} in the file. */
     public ByteBuffer buffer() {
         checkOpen();
-        return buffer;
+        return buffer.duplicate().order(buffer.order());
     }
 
     public long fileOffset() {

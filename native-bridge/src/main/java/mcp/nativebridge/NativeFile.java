@@ -60,6 +60,10 @@ public final class NativeFile implements AutoCloseable {
      * @return false if the file system cannot reserve space (EOPNOTSUPP); then nothing was done
      */
     public boolean reserve(long lengthBytes) throws ErrnoException {
+        if (lengthBytes == 0) {
+            checkOpen();
+            return true; // fallocate rejects a zero length with EINVAL; there is nothing to reserve
+        }
         if (LibC.INSTANCE.fallocate(checkOpen(), 0, 0L, lengthBytes) == -1) {
             int errno = Native.getLastError();
             if (errno == ErrnoException.EOPNOTSUPP) {

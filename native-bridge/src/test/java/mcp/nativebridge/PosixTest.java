@@ -1,0 +1,80 @@
+package mcp.nativebridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PosixTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void pageSizeIsAPowerOfTwoOfAtLeast4096() {
+        long pageSize = Posix.pageSize();
+        assertTrue(pageSize >= 4096, "page size " + pageSize);
+        assertEquals(1, Long.bitCount(pageSize), "page size " + pageSize + " is not a power of two");
+    }
+
+    @Test
+    void pageSizeEqualsWhatGetconfPrints() throws Exception {
+        String printed = run("getconf", "PAGESIZE");
+        assertEquals(Long.parseLong(printed.trim()), Posix.pageSize());
+    }
+
+    @Test
+    void umaskReturnsTheSameMaskOnEveryCallSoItPutsTheMaskBack() {
+        int first = Posix.umask();
+        int second = Posix.umask();
+        assertEquals(first, second, () -> "umask changed from " + octal(first) + " to " + octal(second));
+        assertEquals(0, first & ~0777, () -> "mask " + octal(first) + " has bits beyond 0777");
+    }
+
+    @Test
+    void umaskIsTheMaskFilesAreCreatedWith() throws IOException {
+        int mask = Posix.umask();
+        Path created = Files.createFile(dir.resolve("created"));
+        assertEquals(octal(0666 & ~mask), octal(mode(created)), () -> "umask " + octal(mask));
+        assertEquals(mask, Posix.umask());
+    }
+
+    @Test
+    void umaskIsTheMaskAChildShellInherits() throws Exception {
+        int mask = Posix.umask();
+        String printed = run("sh", "-c", "umask");
+        assertEquals(octal(Integer.parseInt(printed.trim(), 8)), octal(mask));
+    }
+
+    static int mode(Path file) throws IOException {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+        int mode = 0;
+        for (PosixFilePermission permission : PosixFilePermission.values()) {
+            // values() runs OWNER_READ .. OTHERS_EXECUTE, i.e. from bit 8 down to bit 0.
+            mode <<= 1;
+            if (permissions.contains(permission)) {
+                mode |= 1;
+            }
+        }
+        return mode;
+    }
+
+    static String octal(int mode) {
+        return String.format("0%03o", mode);
+    }
+
+    private static String run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " did not exit");
+        assertEquals(0, process.exitValue(), String.join(" ", command) + " printed: " + output);
+        return output;
+    }
+}
