@@ -126,6 +126,8 @@ public final class ControlFile implements AutoCloseable {
     private final int workerCount;
     private final int fileCount;
     private final int chunkCount;
+    /** Where this process looks for a pending chunk next: claims move forward through the file. */
+    private int claimCursor;
 
     private ControlFile(NativeFile file, Mapping mapping, int workerCount, int fileCount, int chunkCount) {
         this.file = file;
@@ -309,17 +311,20 @@ public final class ControlFile implements AutoCloseable {
     }
 
     /**
-     * Claims the first pending chunk for {@code pid}.
+     * Claims a pending chunk for {@code pid}: the next one after this process's last claim, or,
+     * past the end, one that was handed back earlier in the file.
      *
      * @return the chunk's index, or -1 when none is pending
      */
     public int claimNext(long pid) {
-        for (int chunk = 0; chunk < chunkCount; chunk++) {
+        for (int scanned = 0; scanned < chunkCount; scanned++) {
+            int chunk = (claimCursor + scanned) % chunkCount;
             int row = chunkRow(chunk);
             if ((long) LONG.getAcquire(buffer, row + CHUNK_STATE_OFFSET) == PENDING
                     && LONG.compareAndSet(buffer, row + CHUNK_STATE_OFFSET, PENDING, CLAIMED)) {
                 LONG.setRelease(buffer, row + CHUNK_OWNER_OFFSET, pid);
                 LONG.getAndAdd(buffer, row + CHUNK_ATTEMPTS_OFFSET, 1L);
+                claimCursor = (chunk + 1) % chunkCount;
                 return chunk;
             }
         }

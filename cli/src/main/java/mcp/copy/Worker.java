@@ -50,31 +50,31 @@ final class Worker implements AutoCloseable {
         NativeFile source = files[0];
         NativeFile target = files[1];
         CRC32C crc = new CRC32C();
-        for (long offset = chunk.offset(); offset < chunk.end(); offset += WINDOW_BYTES) {
-            long length = Math.min(WINDOW_BYTES, chunk.end() - offset);
-            try (Mapping from = source.map(offset, length, Mapping.Access.READ_ONLY);
-                 Mapping to = target.map(offset, length, Mapping.Access.READ_WRITE)) {
-                from.adviseSequential();
-                copy(from.buffer(), to.buffer(), crc, source);
-                to.sync();
+        try {
+            for (long offset = chunk.offset(); offset < chunk.end(); offset += WINDOW_BYTES) {
+                long length = Math.min(WINDOW_BYTES, chunk.end() - offset);
+                try (Mapping from = source.map(offset, length, Mapping.Access.READ_ONLY);
+                     Mapping to = target.map(offset, length, Mapping.Access.READ_WRITE)) {
+                    from.adviseSequential();
+                    copy(from.buffer(), to.buffer(), crc);
+                    to.sync();
+                }
+                control.addBytesCopied(slot, length);
+                control.heartbeat(slot);
             }
-            control.addBytesCopied(slot, length);
-            control.heartbeat(slot);
+        } catch (InternalError e) {
+            // SIGBUS, thrown at or soon after the access: a mapped page lies beyond the end of the file.
+            throw new IOException("'" + source.path() + "' shrank while it was being copied", e);
         }
         return crc.getValue();
     }
 
-    private static void copy(ByteBuffer from, ByteBuffer to, CRC32C crc, NativeFile source) throws IOException {
-        try {
-            for (int at = 0; at < from.limit(); at += SLICE_BYTES) {
-                int length = Math.min(SLICE_BYTES, from.limit() - at);
-                ByteBuffer slice = from.slice(at, length);
-                to.put(at, slice, 0, length);
-                crc.update(slice);
-            }
-        } catch (InternalError e) {
-            // SIGBUS: a page of the mapping lies beyond the end of the file.
-            throw new IOException("'" + source.path() + "' shrank while it was being copied", e);
+    private static void copy(ByteBuffer from, ByteBuffer to, CRC32C crc) {
+        for (int at = 0; at < from.limit(); at += SLICE_BYTES) {
+            int length = Math.min(SLICE_BYTES, from.limit() - at);
+            ByteBuffer slice = from.slice(at, length);
+            to.put(at, slice, 0, length);
+            crc.update(slice);
         }
     }
 

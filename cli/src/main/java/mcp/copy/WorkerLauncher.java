@@ -14,10 +14,11 @@ public class WorkerLauncher {
     /**
      * Workers copy through direct buffers and allocate almost nothing: a small heap and the serial
      * collector keep their start-up and footprint small; C1 alone reaches the bulk-copy and CRC
-     * intrinsics soonest.
+     * intrinsics soonest. JNA's native calls are allowed explicitly, or newer JDKs warn on stderr.
      */
     static final List<String> JVM_OPTIONS = List.of(
-            "-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto");
+            "-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto",
+            "--enable-native-access=ALL-UNNAMED");
 
     /** The command line of the worker in {@code slot}. */
     public List<String> command(Path controlFile, int slot) {

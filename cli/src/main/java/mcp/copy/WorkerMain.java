@@ -33,6 +33,10 @@ public final class WorkerMain {
         } catch (IOException | RuntimeException e) {
             System.err.println(Messages.describe(e));
             System.exit(1);
+        } catch (InternalError e) {
+            // A SIGBUS from a mapping can surface after the access that caused it (see Mapping).
+            System.err.println("a file shrank while it was being copied (" + Messages.describe(e) + ")");
+            System.exit(1);
         }
         System.exit(0);
     }
