@@ -91,8 +91,6 @@ public final class Coordinator {
             return sourceState(request);
         } catch (ErrnoException e) {
             throw new McpException("cannot open " + quote(request.sourceName()) + " for reading: " + e.reason(), e);
-        } catch (IOException e) {
-            throw new McpException("cannot open " + quote(request.sourceName()) + " for reading: " + reason(e), e);
         }
     }
 
