@@ -20,6 +20,8 @@ import mcp.nativebridge.NativeFile;
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
  *   | magic  |version |pageSize| chunks |workers | files  |runState|strings | header
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
+ *   | coord  |                    (padding to 128)                          |
+ *   +--------+--------+--------+--------+--------+--------+--------+--------+
  *   |  pid   |heartbt | copied | state  |       (padding to 64)             | worker slot x workers
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
  *   |  size  |srcAt   |srcLen  |tmpAt   |tmpLen  |       (padding)          | file row x files
@@ -40,7 +42,7 @@ public final class ControlFile implements AutoCloseable {
     /** "MCPCTRL\0" in ASCII, read as a big-endian long. */
     public static final long MAGIC = 0x4D43504354524C00L;
     /** Changes whenever the layout below changes. */
-    public static final long LAYOUT_VERSION = 1;
+    public static final long LAYOUT_VERSION = 2;
 
     public static final int RECORD_LENGTH = 64;
 
@@ -61,7 +63,9 @@ public final class ControlFile implements AutoCloseable {
     public static final int RUN_STATE_OFFSET = FILE_COUNT_OFFSET + Long.BYTES;
     /** Length of the string area at the end. */
     public static final int STRINGS_LENGTH_OFFSET = RUN_STATE_OFFSET + Long.BYTES;
-    public static final int HEADER_LENGTH = RECORD_LENGTH;
+    /** Process id of the coordinator: workers exit when it is gone. */
+    public static final int COORDINATOR_PID_OFFSET = STRINGS_LENGTH_OFFSET + Long.BYTES;
+    public static final int HEADER_LENGTH = 2 * RECORD_LENGTH;
 
     // Worker slot, one per worker, from HEADER_LENGTH.
     /** Process id of the worker in the slot, 0 before it starts. */
@@ -176,6 +180,7 @@ public final class ControlFile implements AutoCloseable {
         put(FILE_COUNT_OFFSET, fileCount);
         put(RUN_STATE_OFFSET, RUNNING);
         put(STRINGS_LENGTH_OFFSET, stringBytes);
+        put(COORDINATOR_PID_OFFSET, ProcessHandle.current().pid());
         int stringAt = 0;
         for (int i = 0; i < fileCount; i++) {
             int row = fileRow(i);
@@ -254,6 +259,10 @@ public final class ControlFile implements AutoCloseable {
 
     public long pageSize() {
         return get(PAGE_SIZE_OFFSET);
+    }
+
+    public long coordinatorPid() {
+        return get(COORDINATOR_PID_OFFSET);
     }
 
     // Run state.

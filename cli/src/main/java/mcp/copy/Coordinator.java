@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import mcp.cli.CopyRequest;
+import mcp.cli.McpCommand;
 import mcp.cli.McpException;
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.NativeFile;
@@ -58,7 +59,7 @@ public final class Coordinator {
         Path directory = request.target().getParent();
         String stem = "." + request.target().getFileName() + "." + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
         Scratch scratch = new Scratch(directory.resolve(stem + ".mcp-part"), directory.resolve(stem + ".mcp-control"));
-        Thread onInterrupt = new Thread(scratch::discard, "mcp-interrupted");
+        Thread onInterrupt = new Thread(scratch::interrupt, "mcp-interrupted");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
             prepare(request, scratch.part, before.sizeBytes());
@@ -69,13 +70,14 @@ public final class Coordinator {
                 throw new McpException(quote(request.sourceName()) + " changed while it was being copied; "
                         + quote(request.targetName()) + " was left as it was");
             }
-            commit(request, scratch.part);
+            commit(request, scratch);
         } catch (IOException e) {
+            scratch.awaitExitIfInterrupted();
             throw new McpException("error copying " + quote(request.sourceName()) + " to " + quote(request.targetName())
                     + ": " + reason(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new McpException("interrupted", e);
+        } catch (McpException | RuntimeException e) {
+            scratch.awaitExitIfInterrupted();
+            throw e;
         } finally {
             scratch.discard();
             try {
@@ -121,7 +123,7 @@ public final class Coordinator {
     }
 
     private void copyChunks(CopyRequest request, Scratch scratch, long sizeBytes)
-            throws McpException, IOException, InterruptedException {
+            throws McpException, IOException {
         long pageSize = Posix.pageSize();
         long chunk = chunkBytes > 0 ? chunkBytes : ChunkPlan.autoChunkBytes(sizeBytes, processes, pageSize);
         List<Chunk> chunks = ChunkPlan.split(0, sizeBytes, chunk, pageSize);
@@ -129,7 +131,7 @@ public final class Coordinator {
         List<ControlFile.FileEntry> files = List.of(new ControlFile.FileEntry(request.source().toAbsolutePath(), scratch.part, sizeBytes));
         try (ControlFile control = ControlFile.create(scratch.control, files, chunks, workers, pageSize)) {
             for (int round = 1; ; round++) {
-                runWorkers(request, control, scratch, Math.min(workers, pending(control)));
+                runWorkers(request, control, scratch, Math.min(workers, chunksIn(control, ControlFile.PENDING).size()));
                 List<Integer> mismatched = Verifier.mismatches(control, 0, scratch.part,
                         Math.min(workers, Runtime.getRuntime().availableProcessors()));
                 if (mismatched.isEmpty()) {
@@ -148,19 +150,9 @@ public final class Coordinator {
         }
     }
 
-    private static int pending(ControlFile control) {
-        int pending = 0;
-        for (int chunk = 0; chunk < control.chunkCount(); chunk++) {
-            if (control.chunkState(chunk) == ControlFile.PENDING) {
-                pending++;
-            }
-        }
-        return pending;
-    }
-
     /** Runs {@code count} workers until every chunk is done, replacing workers that die silently. */
     private void runWorkers(CopyRequest request, ControlFile control, Scratch scratch, int count)
-            throws McpException, IOException, InterruptedException {
+            throws McpException, IOException {
         int replacements = 0;
         for (int slot = 0; slot < count; slot++) {
             scratch.started(start(control, scratch.control, slot));
@@ -168,7 +160,16 @@ public final class Coordinator {
         while (true) {
             List<WorkerProcess> running = scratch.running();
             if (running.isEmpty()) {
-                break;
+                // A worker killed between claiming a chunk and naming itself its owner leaves a
+                // claim nobody released; with every worker gone, no claim is live.
+                List<Integer> stale = chunksIn(control, ControlFile.CLAIMED);
+                if (stale.isEmpty() || replacements >= MAX_REPLACEMENTS) {
+                    break;
+                }
+                replacements++;
+                stale.forEach(chunk -> control.reset(chunk, ControlFile.CLAIMED));
+                scratch.started(start(control, scratch.control, 0));
+                continue;
             }
             awaitAnyExit(running);
             for (WorkerProcess worker : running) {
@@ -199,6 +200,16 @@ public final class Coordinator {
         }
     }
 
+    private static List<Integer> chunksIn(ControlFile control, long state) {
+        List<Integer> chunks = new ArrayList<>();
+        for (int chunk = 0; chunk < control.chunkCount(); chunk++) {
+            if (control.chunkState(chunk) == state) {
+                chunks.add(chunk);
+            }
+        }
+        return chunks;
+    }
+
     private WorkerProcess start(ControlFile control, Path controlPath, int slot) throws IOException {
         control.clearSlot(slot);
         try {
@@ -208,12 +219,14 @@ public final class Coordinator {
         }
     }
 
-    private static void awaitAnyExit(List<WorkerProcess> running) throws InterruptedException {
+    private static void awaitAnyExit(List<WorkerProcess> running) {
         CompletableFuture<?>[] exits = running.stream().map(worker -> worker.process.onExit()).toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.anyOf(exits).get(1, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             // Look again: something exited, or nothing did yet.
+        } catch (InterruptedException e) {
+            // Nothing interrupts the coordinator's thread; look again.
         }
     }
 
@@ -231,23 +244,40 @@ public final class Coordinator {
         return "worker process " + worker.process.pid() + " " + how;
     }
 
-    /** Makes the copy durable, gives it its mode, and renames it over the destination. */
-    private static void commit(CopyRequest request, Path part) throws IOException {
-        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
+    /**
+     * Makes the copy durable, gives it its mode, and renames it over the destination, unless the
+     * coordinator was interrupted first.
+     */
+    private static void commit(CopyRequest request, Scratch scratch) throws IOException {
+        try (FileChannel channel = FileChannel.open(scratch.part, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
-        Files.setPosixFilePermissions(part, request.mode());
-        Files.move(part, request.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel directory = FileChannel.open(part.getParent(), StandardOpenOption.READ)) {
-            directory.force(true);
+        Files.setPosixFilePermissions(scratch.part, request.mode());
+        synchronized (scratch) {
+            if (!scratch.interrupted) {
+                Files.move(scratch.part, request.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                try (FileChannel directory = FileChannel.open(scratch.part.getParent(), StandardOpenOption.READ)) {
+                    directory.force(true);
+                }
+                scratch.committed = true;
+                return;
+            }
         }
+        scratch.awaitExitIfInterrupted();
     }
 
-    /** The temporary and control files of one copy and the workers using them. */
+    /**
+     * The temporary and control files of one copy and the workers using them. Its lock orders the
+     * commit against an interruption: the shutdown hook either finds the copy committed, and the
+     * exit status says it succeeded, or stops the workers and removes both files before any
+     * rename.
+     */
     private static final class Scratch {
         final Path part;
         final Path control;
         private final List<WorkerProcess> workers = new ArrayList<>();
+        private boolean interrupted;
+        private boolean committed;
 
         Scratch(Path part, Path control) {
             this.part = part;
@@ -256,6 +286,9 @@ public final class Coordinator {
 
         synchronized void started(WorkerProcess worker) {
             workers.add(worker);
+            if (interrupted) {
+                worker.kill();
+            }
         }
 
         synchronized void exited(WorkerProcess worker) {
@@ -264,6 +297,36 @@ public final class Coordinator {
 
         synchronized List<WorkerProcess> running() {
             return List.copyOf(workers);
+        }
+
+        /** The shutdown hook: SIGINT, SIGTERM or SIGHUP reached the coordinator. */
+        void interrupt() {
+            synchronized (this) {
+                if (committed) {
+                    // The destination already holds the verified copy: report success, not 130.
+                    Runtime.getRuntime().halt(McpCommand.EXIT_OK);
+                }
+                interrupted = true;
+            }
+            discard();
+        }
+
+        /**
+         * Once interrupted, the JVM exits when the shutdown hook is done: the main thread must
+         * neither commit nor report the errors that stopping the workers causes.
+         */
+        void awaitExitIfInterrupted() {
+            boolean wasInterrupted;
+            synchronized (this) {
+                wasInterrupted = interrupted;
+            }
+            while (wasInterrupted) {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    // Keep waiting for the exit.
+                }
+            }
         }
 
         /** Stops every worker and removes both files; the rename, if it happened, already took the part away. */
@@ -275,9 +338,13 @@ public final class Coordinator {
             workers.clear();
             try {
                 Files.deleteIfExists(part);
-                Files.deleteIfExists(control);
             } catch (IOException e) {
                 System.err.println("mcp: cannot remove " + quote(part) + ": " + reason(e));
+            }
+            try {
+                Files.deleteIfExists(control);
+            } catch (IOException e) {
+                System.err.println("mcp: cannot remove " + quote(control) + ": " + reason(e));
             }
         }
     }

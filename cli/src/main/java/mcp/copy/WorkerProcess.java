@@ -39,8 +39,12 @@ final class WorkerProcess {
     }
 
     /** What the worker wrote to stderr, once it has exited. */
-    List<String> errorLines() throws InterruptedException {
-        drain.join(1000);
+    List<String> errorLines() {
+        try {
+            drain.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         synchronized (errorLines) {
             return List.copyOf(errorLines);
         }
