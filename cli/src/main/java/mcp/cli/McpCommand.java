@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
             "0:the copy is complete and verified",
             "1:the copy failed; DEST was left as it was",
             "2:invalid options or operands",
-            "130:interrupted (SIGINT); DEST was left as it was"
+            "130:interrupted by SIGINT (143: SIGTERM); DEST was left as it was"
         })
 public final class McpCommand implements Callable<Integer> {
     public static final int EXIT_OK = 0;
