@@ -26,8 +26,10 @@ public class WorkerLauncher {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        // JNA's settings, among them the library path it found (which spares each worker running
+        // ldconfig to find it again); not the flag that says this JVM has loaded JNA already.
         for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("jna.")) {
+            if (name.startsWith("jna.") && !name.equals("jna.loaded")) {
                 command.add("-D" + name + "=" + System.getProperty(name));
             }
         }
