@@ -9,12 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import mcp.cli.CopyRequest;
@@ -39,6 +38,8 @@ public final class Coordinator {
     static final int MAX_REPLACEMENTS = 3;
     /** A chunk that fails verification is copied once more; failing again fails the copy. */
     static final int MAX_ROUNDS = 2;
+    /** Up to 4 bytes a char in UTF-8, plus the dots, 16 hex digits and ".mcp-control". */
+    private static final int MAX_STEM_CHARS = 50;
 
     private final WorkerLauncher launcher;
     private final int processes;
@@ -57,7 +58,7 @@ public final class Coordinator {
     public void copy(CopyRequest request) throws McpException {
         SourceState before = readable(request);
         Path directory = request.target().getParent();
-        String stem = "." + request.target().getFileName() + "." + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+        String stem = "." + shortened(request.target().getFileName().toString()) + "." + Long.toHexString(ThreadLocalRandom.current().nextLong());
         Scratch scratch = new Scratch(directory.resolve(stem + ".mcp-part"), directory.resolve(stem + ".mcp-control"));
         Thread onInterrupt = new Thread(scratch::interrupt, "mcp-interrupted");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
@@ -86,6 +87,11 @@ public final class Coordinator {
                 // The hook is running or has run: it discards the same files.
             }
         }
+    }
+
+    /** A name short enough that the scratch files' names stay within NAME_MAX (255 bytes). */
+    private static String shortened(String name) {
+        return name.length() <= MAX_STEM_CHARS ? name : name.substring(0, MAX_STEM_CHARS);
     }
 
     private static SourceState readable(CopyRequest request) throws McpException {
