@@ -58,7 +58,7 @@ public final class Coordinator {
     public void copy(CopyRequest request) throws McpException {
         SourceState before = readable(request);
         Path directory = request.target().getParent();
-        String stem = "." + shortened(request.target().getFileName().toString()) + "." + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        String stem = "." + shortened(request.target().getFileName().toString()) + "." + String.format("%016x", ThreadLocalRandom.current().nextLong());
         Scratch scratch = new Scratch(directory.resolve(stem + ".mcp-part"), directory.resolve(stem + ".mcp-control"));
         Thread onInterrupt = new Thread(scratch::interrupt, "mcp-interrupted");
         Runtime.getRuntime().addShutdownHook(onInterrupt);

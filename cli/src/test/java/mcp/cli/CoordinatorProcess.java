@@ -38,7 +38,7 @@ final class CoordinatorProcess implements AutoCloseable {
     private CoordinatorProcess(List<String> command, Path target) throws IOException {
         this.command = command;
         this.target = target;
-        this.controlName = Pattern.compile("\\." + Pattern.quote(target.getFileName().toString()) + "\\.[0-9a-f]{12}\\.mcp-control");
+        this.controlName = Pattern.compile("\\." + Pattern.quote(target.getFileName().toString()) + "\\.[0-9a-f]{16}\\.mcp-control");
         this.process = new ProcessBuilder(command).start();
     }
 

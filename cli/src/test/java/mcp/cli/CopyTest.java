@@ -103,6 +103,17 @@ class CopyTest {
     }
 
     @Test
+    void copiesAFileWhoseNameIsAsLongAsTheFileSystemAllows() throws IOException {
+        String name = "n".repeat(255);
+        Path source = TestFiles.random(dir.resolve(name), 2 * MIB + 1, 17);
+        Path into = Files.createDirectory(dir.resolve("into"));
+        Processes.Result result = McpRunner.run("-n", 2, source, into);
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(FileUtils.contentEquals(source.toFile(), into.resolve(name).toFile()));
+        assertEquals(List.of(name), TestFiles.names(into), "no temporary or control file is left");
+    }
+
+    @Test
     void writesThroughASymbolicLinkToItsTarget() throws IOException {
         Path source = TestFiles.random(dir.resolve("source"), MIB, 15);
         Path target = TestFiles.random(dir.resolve("target"), 10, 16);
