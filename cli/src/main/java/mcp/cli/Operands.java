@@ -82,7 +82,10 @@ public final class Operands {
             if (!existing.isRegularFile()) {
                 throw new McpException("cannot overwrite non-regular file " + quote(targetName));
             }
-            // cp writes into an existing file, which keeps its mode.
+            // cp writes into an existing file, which needs write permission and keeps its mode.
+            if (!Files.isWritable(target)) {
+                throw new McpException("cannot create regular file " + quote(targetName) + ": Permission denied");
+            }
             mode = existing.permissions();
         }
         return new CopyRequest(source, sourceName, target.toAbsolutePath(), targetName, mode);

@@ -144,6 +144,21 @@ class ErrorsTest {
     }
 
     @Test
+    void existingDestinationIsNotWritable() throws Exception {
+        Path work = Files.createDirectory(dir.resolve("work"));
+        Unprivileged.openUp(work);
+        Files.copy(dir.resolve("src"), work.resolve("src"));
+        Files.setPosixFilePermissions(work.resolve("src"), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.write(work.resolve("dst"), new byte[] {4, 5, 6});
+        Files.setPosixFilePermissions(work.resolve("dst"), PosixFilePermissions.fromString("r--r--r--"));
+        Processes.Result result = Processes.run(Unprivileged.javaCommand(dir.resolve("java"), Main.class.getName(), "src", "dst"), work, 60);
+        assertEquals(1, result.exitCode(), result.toString());
+        assertEquals("mcp: cannot create regular file 'dst': Permission denied\n", result.err());
+        assertArrayEquals(new byte[] {4, 5, 6}, Files.readAllBytes(work.resolve("dst")), "like cp, a read-only file is not replaced");
+        assertEquals(List.of("dst", "src"), TestFiles.names(work));
+    }
+
+    @Test
     void aFailedCopyLeavesAnExistingDestinationUnchanged() throws Exception {
         Files.write(dir.resolve("dst"), new byte[] {9, 9});
         Files.createDirectory(dir.resolve("folder"));
