@@ -91,6 +91,15 @@ class DeadWorkerTest {
         return victim;
     }
 
+    /** Kills busy workers, one after another, once more than the coordinator replaces. */
+    private List<Long> killOneWorkerMoreThanCanBeReplaced() throws Exception {
+        List<Long> killed = new ArrayList<>();
+        for (int death = 0; death <= REPLACEMENTS; death++) {
+            killed.add(killBusyWorker(killed).pid());
+        }
+        return killed;
+    }
+
     @Test
     void aKilledWorkersChunksAreCopiedByOthersAndTheCopyIsComplete() throws Exception {
         dest = dir.resolve("dest");
@@ -118,10 +127,7 @@ class DeadWorkerTest {
         dest = dir.resolve("dest");
         mcp = CoordinatorProcess.start(source, dest, "-n", 1, "--chunk-size", "1M");
 
-        List<Long> killed = new ArrayList<>();
-        for (int death = 0; death <= REPLACEMENTS; death++) {
-            killed.add(killBusyWorker(killed).pid());
-        }
+        List<Long> killed = killOneWorkerMoreThanCanBeReplaced();
         Processes.Result result = mcp.finish();
 
         assertEquals(1, result.exitCode(), "killed workers " + killed + "\n" + result);
@@ -139,10 +145,7 @@ class DeadWorkerTest {
         byte[] before = Files.readAllBytes(dest);
         mcp = CoordinatorProcess.start(source, dest, "-n", 1, "--chunk-size", "1M");
 
-        List<Long> killed = new ArrayList<>();
-        for (int death = 0; death <= REPLACEMENTS; death++) {
-            killed.add(killBusyWorker(killed).pid());
-        }
+        List<Long> killed = killOneWorkerMoreThanCanBeReplaced();
         Processes.Result result = mcp.finish();
 
         assertEquals(1, result.exitCode(), "killed workers " + killed + "\n" + result);

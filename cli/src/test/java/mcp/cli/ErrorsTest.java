@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
 import mcp.fixtures.Processes;
 import mcp.fixtures.TestFiles;
 import mcp.fixtures.Unprivileged;
@@ -114,46 +113,47 @@ class ErrorsTest {
         assertNothingLeftBehind("dangling", "src");
     }
 
-    @Test
-    void unreadableSource() throws Exception {
-        Path work = Files.createDirectory(dir.resolve("work"));
-        Unprivileged.openUp(work);
-        TestFiles.random(work.resolve("secret"), 1 << 20, 22);
-        Files.setPosixFilePermissions(work.resolve("secret"), PosixFilePermissions.fromString("-w-------"));
-        Processes.Result result = Processes.run(Unprivileged.javaCommand(dir.resolve("java"), Main.class.getName(), "secret", "dst"), work, 60);
-        assertEquals(1, result.exitCode(), result.toString());
-        assertEquals("mcp: cannot open 'secret' for reading: Permission denied\n", result.err());
-        assertEquals(List.of("secret"), TestFiles.names(work));
-    }
-
-    @Test
-    void destinationDirectoryIsNotWritable() throws Exception {
+    /** A directory that user nobody may use, holding a world-readable copy of the source. */
+    private Path unprivilegedWork() throws IOException {
         Path work = Files.createDirectory(dir.resolve("work"));
         Unprivileged.openUp(work);
         Files.copy(dir.resolve("src"), work.resolve("src"));
         Files.setPosixFilePermissions(work.resolve("src"), PosixFilePermissions.fromString("rw-r--r--"));
+        return work;
+    }
+
+    /** Runs mcp in {@code work} as user nobody (when the tests run as root) and checks it failed with {@code message}. */
+    private void assertFailsUnprivileged(Path work, String message, String... args) throws Exception {
+        Processes.Result result = Processes.run(Unprivileged.javaCommand(dir.resolve("java"), Main.class.getName(), args), work, 60);
+        assertEquals(1, result.exitCode(), result.toString());
+        assertEquals(message + "\n", result.err());
+    }
+
+    @Test
+    void unreadableSource() throws Exception {
+        Path work = unprivilegedWork();
+        Files.setPosixFilePermissions(work.resolve("src"), PosixFilePermissions.fromString("-w-------"));
+        assertFailsUnprivileged(work, "mcp: cannot open 'src' for reading: Permission denied", "src", "dst");
+        assertEquals(List.of("src"), TestFiles.names(work));
+    }
+
+    @Test
+    void destinationDirectoryIsNotWritable() throws Exception {
+        Path work = unprivilegedWork();
         Path readOnly = Files.createDirectory(work.resolve("ro"));
         Files.write(readOnly.resolve("dst"), new byte[] {1, 2, 3});
         Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
-        Processes.Result result = Processes.run(Unprivileged.javaCommand(dir.resolve("java"), Main.class.getName(), "src", "ro/dst"),
-                work, Map.of(), 60);
-        assertEquals(1, result.exitCode(), result.toString());
-        assertEquals("mcp: cannot create regular file 'ro/dst': Permission denied\n", result.err());
+        assertFailsUnprivileged(work, "mcp: cannot create regular file 'ro/dst': Permission denied", "src", "ro/dst");
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(readOnly.resolve("dst")), "the destination is unchanged");
         assertEquals(List.of("dst"), TestFiles.names(readOnly));
     }
 
     @Test
     void existingDestinationIsNotWritable() throws Exception {
-        Path work = Files.createDirectory(dir.resolve("work"));
-        Unprivileged.openUp(work);
-        Files.copy(dir.resolve("src"), work.resolve("src"));
-        Files.setPosixFilePermissions(work.resolve("src"), PosixFilePermissions.fromString("rw-r--r--"));
+        Path work = unprivilegedWork();
         Files.write(work.resolve("dst"), new byte[] {4, 5, 6});
         Files.setPosixFilePermissions(work.resolve("dst"), PosixFilePermissions.fromString("r--r--r--"));
-        Processes.Result result = Processes.run(Unprivileged.javaCommand(dir.resolve("java"), Main.class.getName(), "src", "dst"), work, 60);
-        assertEquals(1, result.exitCode(), result.toString());
-        assertEquals("mcp: cannot create regular file 'dst': Permission denied\n", result.err());
+        assertFailsUnprivileged(work, "mcp: cannot create regular file 'dst': Permission denied", "src", "dst");
         assertArrayEquals(new byte[] {4, 5, 6}, Files.readAllBytes(work.resolve("dst")), "like cp, a read-only file is not replaced");
         assertEquals(List.of("dst", "src"), TestFiles.names(work));
     }
