@@ -14,6 +14,7 @@ import mcp.copy.WorkerMain;
 import mcp.fixtures.Poll;
 import mcp.fixtures.ProcessTree;
 import mcp.fixtures.Processes;
+import mcp.fixtures.TestFiles;
 
 /**
  * {@code mcp} run as a child process of the test, with its workers as grandchildren, watched
@@ -25,6 +26,9 @@ import mcp.fixtures.Processes;
 final class CoordinatorProcess implements AutoCloseable {
     /** Generous for a loaded two-core machine: JVM start-ups take seconds there, not tenths. */
     static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** Seed of {@link #longSource()}'s bytes. */
+    static final long LONG_SOURCE_SEED = 0x1417_0002L;
+    private static Path longSource;
     static final String WORKER_MAIN = WorkerMain.class.getName();
 
     final List<String> command;
@@ -43,6 +47,20 @@ final class CoordinatorProcess implements AutoCloseable {
     }
 
     /** Starts {@code mcp ARGS... SOURCE TARGET}; {@code target} must be an absolute file path. */
+    /**
+     * A 1 GiB file of random bytes, made once for all tests in this JVM: copied in 1 MiB chunks it
+     * takes seconds, long enough for a test to act while the copy is under way.
+     */
+    static synchronized Path longSource() throws IOException {
+        if (longSource == null) {
+            Path directory = Files.createTempDirectory("mcp-long-source");
+            directory.toFile().deleteOnExit();
+            longSource = TestFiles.random(directory.resolve("source"), 1L << 30, LONG_SOURCE_SEED);
+            longSource.toFile().deleteOnExit();
+        }
+        return longSource;
+    }
+
     static CoordinatorProcess start(Path source, Path target, Object... options) throws IOException {
         return new CoordinatorProcess(Processes.javaCommand(Main.class.getName(), arguments(source, target, options)), target);
     }

@@ -32,13 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * than the test needs to catch a worker, so the copy cannot finish first.
  */
 class DeadWorkerTest {
-    private static final long SEED = 0xDEAD_0001L;
-    private static final long SIZE = 1L << 30;
+    private static final long SEED = CoordinatorProcess.LONG_SOURCE_SEED;
     /** How many silently dead workers a copy survives (Coordinator.MAX_REPLACEMENTS). */
     private static final int REPLACEMENTS = 3;
 
-    @TempDir
-    static Path sources;
     private static Path source;
 
     @TempDir
@@ -48,7 +45,7 @@ class DeadWorkerTest {
 
     @BeforeAll
     static void makeSource() throws IOException {
-        source = TestFiles.random(sources.resolve("source"), SIZE, SEED);
+        source = CoordinatorProcess.longSource();
     }
 
     @AfterEach

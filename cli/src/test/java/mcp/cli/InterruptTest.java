@@ -30,12 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * signal was sent.
  */
 class InterruptTest {
-    private static final long SEED = 0x1417_0002L;
-    private static final long SIZE = 1L << 30;
+    private static final long SEED = CoordinatorProcess.LONG_SOURCE_SEED;
     private static final int EXIT_INTERRUPTED = 130;
 
-    @TempDir
-    static Path sources;
     private static Path source;
 
     @TempDir
@@ -44,7 +41,7 @@ class InterruptTest {
 
     @BeforeAll
     static void makeSource() throws IOException {
-        source = TestFiles.random(sources.resolve("source"), SIZE, SEED);
+        source = CoordinatorProcess.longSource();
     }
 
     @AfterEach
