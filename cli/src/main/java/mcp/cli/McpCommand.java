@@ -89,10 +89,6 @@ public final class McpCommand implements Callable<Integer> {
         chunkBytes = bytes;
     }
 
-    int processes() {
-        return processes;
-    }
-
     @Override
     public Integer call() throws McpException {
         CopyRequest request = Operands.resolve(source, dest, Posix.umask());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,10 +16,7 @@ import mcp.fixtures.Poll;
 import mcp.fixtures.ProcessTree;
 import mcp.fixtures.Processes;
 import mcp.fixtures.TestFiles;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Workers that die without a word (here: SIGKILL) in the middle of a copy. The coordinator runs as
@@ -31,29 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
  * middle of a chunk. The source (1 GiB, copied in 1 MiB chunks) takes seconds to copy, far longer
  * than the test needs to catch a worker, so the copy cannot finish first.
  */
-class DeadWorkerTest {
-    private static final long SEED = CoordinatorProcess.LONG_SOURCE_SEED;
+class DeadWorkerTest extends LongCopyTest {
     /** How many silently dead workers a copy survives (Coordinator.MAX_REPLACEMENTS). */
     private static final int REPLACEMENTS = 3;
 
-    private static Path source;
-
-    @TempDir
-    Path dir;
     private Path dest;
-    private CoordinatorProcess mcp;
 
-    @BeforeAll
-    static void makeSource() throws IOException {
-        source = CoordinatorProcess.longSource();
-    }
-
-    @AfterEach
-    void killWhatIsLeft() throws IOException {
-        if (mcp != null) {
-            mcp.close();
-        }
-    }
 
     /** A worker killed while it held {@code held} (claimed, not done). */
     private record Victim(long pid, int slot, List<Integer> held) {

@@ -15,10 +15,7 @@ import mcp.fixtures.Poll;
 import mcp.fixtures.ProcessTree;
 import mcp.fixtures.Processes;
 import mcp.fixtures.TestFiles;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stopping mcp from outside in the middle of a copy: SIGINT (to the coordinator, or to its whole
@@ -29,27 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * cannot finish first: each test also checks that most of the chunks were still to do when the
  * signal was sent.
  */
-class InterruptTest {
-    private static final long SEED = CoordinatorProcess.LONG_SOURCE_SEED;
+class InterruptTest extends LongCopyTest {
     private static final int EXIT_INTERRUPTED = 130;
 
-    private static Path source;
 
-    @TempDir
-    Path dir;
-    private CoordinatorProcess mcp;
-
-    @BeforeAll
-    static void makeSource() throws IOException {
-        source = CoordinatorProcess.longSource();
-    }
-
-    @AfterEach
-    void killWhatIsLeft() throws IOException {
-        if (mcp != null) {
-            mcp.close();
-        }
-    }
 
     /** Waits until copying is under way, and checks that the copy is far from done. */
     private ControlFile awaitCopying() throws Exception {
@@ -65,14 +45,18 @@ class InterruptTest {
         assertEquals(EXIT_INTERRUPTED, result.exitCode(), result.toString());
     }
 
+    /** Starts a copy to {@code dest}, sends the coordinator SIGINT while it copies, and waits for it. */
+    private Processes.Result interruptedCopy(Path dest) throws Exception {
+        mcp = CoordinatorProcess.start(source, dest, "-n", 2, "--chunk-size", "1M");
+        awaitCopying();
+        assertTrue(ProcessTree.signal("INT", mcp.pid()), "SIGINT sent to the coordinator");
+        return mcp.finish();
+    }
+
     @Test
     void sigintStopsTheCopyCreatesNoDestinationAndRemovesItsFiles() throws Exception {
         Path dest = dir.resolve("dest");
-        mcp = CoordinatorProcess.start(source, dest, "-n", 2, "--chunk-size", "1M");
-        awaitCopying();
-
-        assertTrue(ProcessTree.signal("INT", mcp.pid()), "SIGINT sent to the coordinator");
-        Processes.Result result = mcp.finish();
+        Processes.Result result = interruptedCopy(dest);
 
         assertInterrupted(result);
         assertFalse(Files.exists(dest), "no destination is created");
@@ -85,11 +69,7 @@ class InterruptTest {
         long seed = SEED + 1;
         Path dest = TestFiles.random(dir.resolve("dest"), 3 << 20, seed);
         byte[] before = Files.readAllBytes(dest);
-        mcp = CoordinatorProcess.start(source, dest, "-n", 2, "--chunk-size", "1M");
-        awaitCopying();
-
-        assertTrue(ProcessTree.signal("INT", mcp.pid()), "SIGINT sent to the coordinator");
-        Processes.Result result = mcp.finish();
+        Processes.Result result = interruptedCopy(dest);
 
         assertInterrupted(result);
         assertEquals(-1, Arrays.mismatch(before, Files.readAllBytes(dest)), "the destination keeps its bytes (seed " + seed + ")");

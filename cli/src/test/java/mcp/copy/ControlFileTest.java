@@ -119,9 +119,7 @@ class ControlFileTest {
     @Test
     void openingAnotherLayoutVersionNamesBothVersions() throws IOException {
         Path path = dir.resolve("control");
-        try (ControlFile control = ControlFile.create(path, oneFile(PAGE), ChunkPlan.split(0, PAGE, PAGE, PAGE), 1, PAGE)) {
-            // only the version changes below
-        }
+        ControlFile.create(path, oneFile(PAGE), ChunkPlan.split(0, PAGE, PAGE, PAGE), 1, PAGE).close();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
             channel.write(ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, 7), ControlFile.VERSION_OFFSET);
         }
