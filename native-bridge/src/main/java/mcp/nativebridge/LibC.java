@@ -3,20 +3,37 @@ package mcp.nativebridge;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
 
 /**
- * The libc functions mcp calls, named and typed as in C (x86-64 and aarch64 Linux: {@code off_t},
- * {@code size_t} and {@code long} are 64 bits). Return values are checked by the callers in this
- * package, which read {@link Native#getLastError()} at once; no method declares
+ * The libc functions mcp calls, named and typed as in C (64-bit Linux: {@code off_t},
+ * {@code size_t}, {@code ssize_t} and {@code long} are 64 bits). Paths are NUL-terminated bytes
+ * from {@link FileNames#encodeForC}. Return values are checked by the callers in this package,
+ * which read {@link Native#getLastError()} at once; no method declares
  * {@code LastErrorException}, which can fire on a stale errno.
  */
 interface LibC extends Library {
     LibC INSTANCE = Native.load("c", LibC.class);
 
-    /** {@code path} is NUL-terminated bytes in the platform's file-name encoding. */
     int open(byte[] path, int flags, int mode);
 
+    int openat(int dirfd, byte[] path, int flags, int mode);
+
     int close(int fd);
+
+    int statx(int dirfd, byte[] path, int flags, int mask, byte[] statxbuf);
+
+    int fstatfs(int fd, byte[] buf);
+
+    long lseek(int fd, long offset, int whence);
+
+    long read(int fd, ByteBuffer buf, long count);
+
+    long write(int fd, ByteBuffer buf, long count);
+
+    long pwrite(int fd, ByteBuffer buf, long count, long offset);
+
+    int fsync(int fd);
 
     int ftruncate(int fd, long length);
 
@@ -24,6 +41,20 @@ interface LibC extends Library {
 
     /** Returns an error number itself (0 on success); it does not set errno. */
     int posix_fadvise(int fd, long offset, long length, int advice);
+
+    int fchmod(int fd, int mode);
+
+    int fchown(int fd, int owner, int group);
+
+    long listxattr(byte[] path, byte[] list, long size);
+
+    long getxattr(byte[] path, byte[] name, byte[] value, long size);
+
+    int fsetxattr(int fd, byte[] name, byte[] value, long size, int flags);
+
+    int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath);
+
+    int unlinkat(int dirfd, byte[] path, int flags);
 
     Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
 
@@ -36,6 +67,10 @@ interface LibC extends Library {
     long sysconf(int name);
 
     int umask(int mask);
+
+    int getppid();
+
+    int geteuid();
 
     String strerror(int errnum);
 }

@@ -29,14 +29,14 @@ public final class Mapping implements AutoCloseable {
         }
     }
 
-    private final Path path;
+    private final String name;
     private final long fileOffset;
     private final int lengthBytes;
     private Pointer address;
     private ByteBuffer buffer;
 
-    Mapping(Path path, long fileOffset, Pointer address, int lengthBytes) {
-        this.path = path;
+    Mapping(String name, long fileOffset, Pointer address, int lengthBytes) {
+        this.name = name;
         this.fileOffset = fileOffset;
         this.address = address;
         this.lengthBytes = lengthBytes;
@@ -60,7 +60,7 @@ public final class Mapping implements AutoCloseable {
     /** {@code msync(MS_SYNC)}: returns once the mapping's changes are written to the device. */
     public void sync() throws ErrnoException {
         if (LibC.INSTANCE.msync(checkOpen(), lengthBytes, Mman.MS_SYNC) == -1) {
-            throw ErrnoException.of("msync", Native.getLastError(), path);
+            throw ErrnoException.of("msync", Native.getLastError(), name);
         }
     }
 
@@ -76,13 +76,13 @@ public final class Mapping implements AutoCloseable {
 
     private void madvise(int advice) throws ErrnoException {
         if (LibC.INSTANCE.madvise(checkOpen(), lengthBytes, advice) == -1) {
-            throw ErrnoException.of("madvise", Native.getLastError(), path);
+            throw ErrnoException.of("madvise", Native.getLastError(), name);
         }
     }
 
     private Pointer checkOpen() {
         if (address == null) {
-            throw new IllegalStateException("mapping of '" + path + "' at " + fileOffset + " is closed");
+            throw new IllegalStateException("mapping of '" + name + "' at " + fileOffset + " is closed");
         }
         return address;
     }
@@ -95,13 +95,13 @@ public final class Mapping implements AutoCloseable {
             address = null;
             buffer = null;
             if (LibC.INSTANCE.munmap(unmapping, lengthBytes) == -1) {
-                throw ErrnoException.of("munmap", Native.getLastError(), path);
+                throw ErrnoException.of("munmap", Native.getLastError(), name);
             }
         }
     }
 
     @Override
     public String toString() {
-        return "Mapping(path=\"" + path + "\", offset=" + fileOffset + ", length=" + lengthBytes + ")";
+        return "Mapping(name=\"" + name + "\", offset=" + fileOffset + ", length=" + lengthBytes + ")";
     }
 }

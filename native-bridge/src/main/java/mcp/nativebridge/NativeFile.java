@@ -2,34 +2,85 @@ package mcp.nativebridge;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import java.nio.charset.Charset;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An open file descriptor and the calls mcp makes on it. Every failure is an {@link ErrnoException}
- * naming the call and this file's path.
+ * naming the call and this file's name. A file is opened once and then used through its
+ * descriptor only: nothing here reaches a file by name again, except the calls that take a
+ * directory and a name in it ({@code *at}), which never follow a symbolic link they are not asked to.
  */
 public final class NativeFile implements AutoCloseable {
-    /** The charset Java itself uses to turn path strings into bytes for the kernel. */
-    private static final Charset FILE_NAME_CHARSET = Charset.forName(System.getProperty("sun.jnu.encoding"));
+    /** How a file is opened. Every open adds {@code O_CLOEXEC} and {@code O_NOCTTY}. */
+    public enum Open {
+        READ(Fcntl.O_RDONLY),
+        WRITE(Fcntl.O_WRONLY),
+        READ_WRITE(Fcntl.O_RDWR),
+        /** {@code O_CREAT | O_EXCL | O_NOFOLLOW}: a new file, never anything already there, not even a dangling link. */
+        CREATE_NEW(Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOFOLLOW),
+        /** {@code O_NOFOLLOW}: fails with ELOOP if the last component is a symbolic link. */
+        NO_FOLLOW(Fcntl.O_NOFOLLOW),
+        DIRECTORY(Fcntl.O_DIRECTORY),
+        /** {@code O_PATH}: a handle for identity and {@code *at} calls, no reading or writing. */
+        PATH_ONLY(Fcntl.O_PATH),
+        NON_BLOCKING(Fcntl.O_NONBLOCK),
+        TRUNCATE(Fcntl.O_TRUNC);
 
-    private final Path path;
+        final int flags;
+
+        Open(int flags) {
+            this.flags = flags;
+        }
+    }
+
+    private final String name;
     private int fd;
 
-    private NativeFile(Path path, int fd) {
-        this.path = path;
+    private NativeFile(String name, int fd) {
+        this.name = name;
         this.fd = fd;
+    }
+
+    /**
+     * {@code openat(directory, name, flags | O_CLOEXEC | O_NOCTTY, mode)}; a null directory means
+     * the current one (or an absolute name).
+     */
+    public static NativeFile open(NativeFile directory, String name, int mode, Open... how) throws ErrnoException {
+        int flags = Fcntl.O_CLOEXEC | Fcntl.O_NOCTTY;
+        for (Open open : how) {
+            flags |= open.flags;
+        }
+        byte[] path = FileNames.encodeForC(name);
+        while (true) {
+            int fd = LibC.INSTANCE.openat(directory == null ? Fcntl.AT_FDCWD : directory.checkOpen(), path, flags, mode);
+            if (fd >= 0) {
+                return new NativeFile(name, fd);
+            }
+            int errno = Native.getLastError();
+            if (errno != ErrnoException.EINTR) {
+                throw ErrnoException.of("open", errno, name);
+            }
+        }
+    }
+
+    /** {@code open(name, O_RDONLY)}. */
+    public static NativeFile openForReading(String name) throws ErrnoException {
+        return open(null, name, 0, Open.READ);
     }
 
     /** {@code open(path, O_RDONLY)}. */
     public static NativeFile openForReading(Path path) throws ErrnoException {
-        return open(path, Fcntl.O_RDONLY | Fcntl.O_CLOEXEC, 0);
+        return openForReading(path.toString());
     }
 
     /** {@code open(path, O_RDWR)}: writable mappings need a descriptor opened for reading and writing. */
     public static NativeFile openForWriting(Path path) throws ErrnoException {
-        return open(path, Fcntl.O_RDWR | Fcntl.O_CLOEXEC, 0);
+        return open(null, path.toString(), 0, Open.READ_WRITE);
     }
 
     /**
@@ -37,20 +88,147 @@ public final class NativeFile implements AutoCloseable {
      * with EEXIST if anything, even a dangling symbolic link, is already at {@code path}.
      */
     public static NativeFile createExclusive(Path path, int mode) throws ErrnoException {
-        return open(path, Fcntl.O_RDWR | Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOFOLLOW | Fcntl.O_CLOEXEC, mode);
+        return open(null, path.toString(), mode, Open.READ_WRITE, Open.CREATE_NEW);
     }
 
-    private static NativeFile open(Path path, int flags, int mode) throws ErrnoException {
-        byte[] name = path.toString().getBytes(FILE_NAME_CHARSET);
-        int fd = LibC.INSTANCE.open(Arrays.copyOf(name, name.length + 1), flags, mode);
-        if (fd == -1) {
-            throw ErrnoException.of("open", Native.getLastError(), path);
+    /**
+     * Opens the file that descriptor {@code fd} of process {@code pid} has open, through
+     * {@code /proc/PID/fd/FD}: the same file, whatever has happened to its names meanwhile.
+     * Callers check its identity ({@link #status()}) against what they were told to expect.
+     */
+    public static NativeFile openDescriptorOf(long pid, int fd, Open... how) throws ErrnoException {
+        return open(null, "/proc/" + pid + "/fd/" + fd, 0, how);
+    }
+
+    /** {@code statx(directory, name)}, following a final symbolic link only if asked to. */
+    public static FileStatus status(NativeFile directory, String name, boolean followLinks) throws ErrnoException {
+        byte[] statx = new byte[Fcntl.STATX_LENGTH];
+        int flags = followLinks ? 0 : Fcntl.AT_SYMLINK_NOFOLLOW;
+        if (LibC.INSTANCE.statx(directory == null ? Fcntl.AT_FDCWD : directory.checkOpen(), FileNames.encodeForC(name),
+                flags, Fcntl.STATX_BASIC_STATS, statx) == -1) {
+            throw ErrnoException.of("stat", Native.getLastError(), name);
         }
-        return new NativeFile(path, fd);
+        return FileStatus.of(statx);
+    }
+
+    /** {@code renameat(fromDirectory, from, toDirectory, to)}: replaces {@code to} atomically. */
+    public static void rename(NativeFile fromDirectory, String from, NativeFile toDirectory, String to) throws ErrnoException {
+        if (LibC.INSTANCE.renameat(fromDirectory.checkOpen(), FileNames.encodeForC(from), toDirectory.checkOpen(),
+                FileNames.encodeForC(to)) == -1) {
+            throw ErrnoException.of("rename", Native.getLastError(), from);
+        }
+    }
+
+    /** {@code unlinkat(directory, name, 0)}: removes a name, never what a link points to. */
+    public static void unlink(NativeFile directory, String name) throws ErrnoException {
+        if (LibC.INSTANCE.unlinkat(directory.checkOpen(), FileNames.encodeForC(name), 0) == -1) {
+            throw ErrnoException.of("unlink", Native.getLastError(), name);
+        }
+    }
+
+    /** The name this file was opened by, for messages. */
+    public String name() {
+        return name;
     }
 
     public Path path() {
-        return path;
+        return Path.of(name);
+    }
+
+    /** The descriptor number, e.g. for another process to reach this file as {@code /proc/PID/fd/N}. */
+    public int descriptor() {
+        return checkOpen();
+    }
+
+    /** {@code statx(fd)}: the open file's status, whatever its name is now. */
+    public FileStatus status() throws ErrnoException {
+        byte[] statx = new byte[Fcntl.STATX_LENGTH];
+        if (LibC.INSTANCE.statx(checkOpen(), new byte[1], Fcntl.AT_EMPTY_PATH, Fcntl.STATX_BASIC_STATS, statx) == -1) {
+            throw ErrnoException.of("stat", Native.getLastError(), name);
+        }
+        return FileStatus.of(statx);
+    }
+
+    /** {@code fstatfs(fd).f_type}: the file system's magic number, e.g. 0x9fa0 for procfs. */
+    public long fileSystemType() throws ErrnoException {
+        byte[] statfs = new byte[Fcntl.STATFS_LENGTH];
+        if (LibC.INSTANCE.fstatfs(checkOpen(), statfs) == -1) {
+            throw ErrnoException.of("statfs", Native.getLastError(), name);
+        }
+        return ByteBuffer.wrap(statfs).order(ByteOrder.nativeOrder()).getLong(0);
+    }
+
+    /** Bytes available to an unprivileged user on the file system ({@code f_bavail * f_bsize}). */
+    public long fileSystemAvailableBytes() throws ErrnoException {
+        byte[] statfs = new byte[Fcntl.STATFS_LENGTH];
+        if (LibC.INSTANCE.fstatfs(checkOpen(), statfs) == -1) {
+            throw ErrnoException.of("statfs", Native.getLastError(), name);
+        }
+        ByteBuffer b = ByteBuffer.wrap(statfs).order(ByteOrder.nativeOrder());
+        return b.getLong(32) * b.getLong(8);
+    }
+
+    /** {@code lseek(fd, offset, SEEK_DATA)}: the start of the next data at or after offset, or -1 if there is none. */
+    public long seekData(long offset) throws ErrnoException {
+        return seek(offset, Fcntl.SEEK_DATA);
+    }
+
+    /** {@code lseek(fd, offset, SEEK_HOLE)}: the start of the next hole (the end of the file counts as one). */
+    public long seekHole(long offset) throws ErrnoException {
+        return seek(offset, Fcntl.SEEK_HOLE);
+    }
+
+    private long seek(long offset, int whence) throws ErrnoException {
+        long at = LibC.INSTANCE.lseek(checkOpen(), offset, whence);
+        if (at == -1) {
+            int errno = Native.getLastError();
+            if (errno == ErrnoException.ENXIO) {
+                return -1;
+            }
+            throw ErrnoException.of("lseek", errno, name);
+        }
+        return at;
+    }
+
+    /**
+     * {@code read(fd)} into the buffer's remaining space (a direct buffer), advancing its position.
+     *
+     * @return the bytes read, 0 at end of file
+     */
+    public int read(ByteBuffer buffer) throws ErrnoException {
+        while (true) {
+            long read = LibC.INSTANCE.read(checkOpen(), buffer.slice(), buffer.remaining());
+            if (read >= 0) {
+                buffer.position(buffer.position() + (int) read);
+                return (int) read;
+            }
+            int errno = Native.getLastError();
+            if (errno != ErrnoException.EINTR) {
+                throw ErrnoException.of("read", errno, name);
+            }
+        }
+    }
+
+    /** {@code write(fd)} of all the buffer's remaining bytes (a direct buffer), advancing its position. */
+    public void write(ByteBuffer buffer) throws ErrnoException {
+        while (buffer.hasRemaining()) {
+            long written = LibC.INSTANCE.write(checkOpen(), buffer.slice(), buffer.remaining());
+            if (written >= 0) {
+                buffer.position(buffer.position() + (int) written);
+                continue;
+            }
+            int errno = Native.getLastError();
+            if (errno != ErrnoException.EINTR) {
+                throw ErrnoException.of("write", errno, name);
+            }
+        }
+    }
+
+    /** {@code fsync(fd)}: the file's data and metadata are on the device when it returns. */
+    public void sync() throws ErrnoException {
+        if (LibC.INSTANCE.fsync(checkOpen()) == -1) {
+            throw ErrnoException.of("fsync", Native.getLastError(), name);
+        }
     }
 
     /**
@@ -60,16 +238,21 @@ public final class NativeFile implements AutoCloseable {
      * @return false if the file system cannot reserve space (EOPNOTSUPP); then nothing was done
      */
     public boolean reserve(long lengthBytes) throws ErrnoException {
+        return reserve(0, lengthBytes);
+    }
+
+    /** {@code fallocate(fd, 0, offset, length)}; see {@link #reserve(long)}. */
+    public boolean reserve(long offset, long lengthBytes) throws ErrnoException {
         if (lengthBytes == 0) {
             checkOpen();
             return true; // fallocate rejects a zero length with EINVAL; there is nothing to reserve
         }
-        if (LibC.INSTANCE.fallocate(checkOpen(), 0, 0L, lengthBytes) == -1) {
+        if (LibC.INSTANCE.fallocate(checkOpen(), 0, offset, lengthBytes) == -1) {
             int errno = Native.getLastError();
             if (errno == ErrnoException.EOPNOTSUPP) {
                 return false;
             }
-            throw ErrnoException.of("fallocate", errno, path);
+            throw ErrnoException.of("fallocate", errno, name);
         }
         return true;
     }
@@ -77,15 +260,103 @@ public final class NativeFile implements AutoCloseable {
     /** {@code ftruncate(fd, length)}: a file must have its size before pages of it are mapped. */
     public void truncate(long lengthBytes) throws ErrnoException {
         if (LibC.INSTANCE.ftruncate(checkOpen(), lengthBytes) == -1) {
-            throw ErrnoException.of("ftruncate", Native.getLastError(), path);
+            throw ErrnoException.of("ftruncate", Native.getLastError(), name);
         }
     }
 
     /** {@code posix_fadvise(fd, offset, length, POSIX_FADV_SEQUENTIAL)}: read-ahead for a range read once. */
     public void adviseSequential(long offset, long lengthBytes) throws ErrnoException {
-        int errno = LibC.INSTANCE.posix_fadvise(checkOpen(), offset, lengthBytes, Fcntl.POSIX_FADV_SEQUENTIAL);
+        fadvise(offset, lengthBytes, Fcntl.POSIX_FADV_SEQUENTIAL);
+    }
+
+    /** {@code posix_fadvise(fd, offset, length, POSIX_FADV_DONTNEED)}: drops clean cached pages of the range. */
+    public void adviseDontNeed(long offset, long lengthBytes) throws ErrnoException {
+        fadvise(offset, lengthBytes, Fcntl.POSIX_FADV_DONTNEED);
+    }
+
+    private void fadvise(long offset, long lengthBytes, int advice) throws ErrnoException {
+        int errno = LibC.INSTANCE.posix_fadvise(checkOpen(), offset, lengthBytes, advice);
         if (errno != 0) {
-            throw ErrnoException.of("posix_fadvise", errno, path);
+            throw ErrnoException.of("posix_fadvise", errno, name);
+        }
+    }
+
+    /** {@code fchmod(fd, mode)}: permission bits, set-id and sticky bits included. */
+    public void changeMode(int mode) throws ErrnoException {
+        if (LibC.INSTANCE.fchmod(checkOpen(), mode) == -1) {
+            throw ErrnoException.of("fchmod", Native.getLastError(), name);
+        }
+    }
+
+    /** {@code fchown(fd, uid, gid)}; -1 leaves that one as it is. */
+    public void changeOwner(int uid, int gid) throws ErrnoException {
+        if (LibC.INSTANCE.fchown(checkOpen(), uid, gid) == -1) {
+            throw ErrnoException.of("fchown", Native.getLastError(), name);
+        }
+    }
+
+    /**
+     * The names of the file's extended attributes ({@code listxattr} of {@code /proc/self/fd/N},
+     * which also works for a descriptor opened with {@link Open#PATH_ONLY}).
+     */
+    public List<String> extendedAttributeNames() throws ErrnoException {
+        byte[] self = FileNames.encodeForC("/proc/self/fd/" + checkOpen());
+        while (true) {
+            long size = LibC.INSTANCE.listxattr(self, null, 0);
+            if (size == -1) {
+                throw ErrnoException.of("listxattr", Native.getLastError(), name);
+            }
+            byte[] list = new byte[(int) size];
+            long got = size == 0 ? 0 : LibC.INSTANCE.listxattr(self, list, size);
+            if (got == -1) {
+                int errno = Native.getLastError();
+                if (errno == ErrnoException.ERANGE) {
+                    continue; // the list grew in between
+                }
+                throw ErrnoException.of("listxattr", errno, name);
+            }
+            List<String> names = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < got; i++) {
+                if (list[i] == 0) {
+                    names.add(new String(list, start, i - start, StandardCharsets.UTF_8));
+                    start = i + 1;
+                }
+            }
+            return names;
+        }
+    }
+
+    /** The value of an extended attribute ({@code getxattr}), or null if it is gone. */
+    public byte[] extendedAttribute(String attribute) throws ErrnoException {
+        byte[] self = FileNames.encodeForC("/proc/self/fd/" + checkOpen());
+        byte[] key = FileNames.encodeForC(attribute);
+        while (true) {
+            long size = LibC.INSTANCE.getxattr(self, key, null, 0);
+            if (size == -1) {
+                int errno = Native.getLastError();
+                if (errno == ErrnoException.ENODATA) {
+                    return null;
+                }
+                throw ErrnoException.of("getxattr", errno, name);
+            }
+            byte[] value = new byte[(int) size];
+            long got = size == 0 ? 0 : LibC.INSTANCE.getxattr(self, key, value, size);
+            if (got == -1) {
+                int errno = Native.getLastError();
+                if (errno == ErrnoException.ERANGE) {
+                    continue;
+                }
+                throw ErrnoException.of("getxattr", errno, name);
+            }
+            return got == size ? value : java.util.Arrays.copyOf(value, (int) got);
+        }
+    }
+
+    /** {@code fsetxattr(fd, attribute, value, 0)}. */
+    public void setExtendedAttribute(String attribute, byte[] value) throws ErrnoException {
+        if (LibC.INSTANCE.fsetxattr(checkOpen(), FileNames.encodeForC(attribute), value, value.length, 0) == -1) {
+            throw ErrnoException.of("setxattr", Native.getLastError(), name);
         }
     }
 
@@ -104,14 +375,14 @@ public final class NativeFile implements AutoCloseable {
         }
         Pointer address = LibC.INSTANCE.mmap(null, lengthBytes, access.prot, Mman.MAP_SHARED, checkOpen(), offset);
         if (Pointer.nativeValue(address) == -1L) {
-            throw ErrnoException.of("mmap", Native.getLastError(), path);
+            throw ErrnoException.of("mmap", Native.getLastError(), name);
         }
-        return new Mapping(path, offset, address, (int) lengthBytes);
+        return new Mapping(name, offset, address, (int) lengthBytes);
     }
 
     private int checkOpen() {
         if (fd < 0) {
-            throw new IllegalStateException("file '" + path + "' is closed");
+            throw new IllegalStateException("file '" + name + "' is closed");
         }
         return fd;
     }
@@ -122,13 +393,13 @@ public final class NativeFile implements AutoCloseable {
             int closing = fd;
             fd = -1;
             if (LibC.INSTANCE.close(closing) == -1) {
-                throw ErrnoException.of("close", Native.getLastError(), path);
+                throw ErrnoException.of("close", Native.getLastError(), name);
             }
         }
     }
 
     @Override
     public String toString() {
-        return "NativeFile(path=\"" + path + "\", fd=" + fd + ")";
+        return "NativeFile(name=\"" + name + "\", fd=" + fd + ")";
     }
 }

@@ -24,6 +24,16 @@ public final class Posix {
         return mask;
     }
 
+    /** {@code getppid()}: the parent process, which changes to a reaper when the parent dies. */
+    public static long parentPid() {
+        return LibC.INSTANCE.getppid();
+    }
+
+    /** {@code geteuid()}. */
+    public static int effectiveUid() {
+        return LibC.INSTANCE.geteuid();
+    }
+
     static String strerror(int errno) {
         String text = LibC.INSTANCE.strerror(errno);
         return text == null ? "errno " + errno : text;

@@ -40,7 +40,7 @@ class NativeFileTest {
                 () -> assertEquals("open", e.call()),
                 () -> assertEquals(ErrnoException.ENOENT, e.errno()),
                 () -> assertEquals("No such file or directory", e.reason()),
-                () -> assertEquals(missing, e.path()),
+                () -> assertEquals(missing.toString(), e.name()),
                 () -> assertTrue(e.getMessage().contains(missing.toString()), e.getMessage()),
                 () -> assertTrue(e.getMessage().contains("No such file or directory"), e.getMessage()),
                 () -> assertEquals("open '" + missing + "': No such file or directory (errno 2)", e.getMessage()));
@@ -60,7 +60,7 @@ class NativeFileTest {
         ErrnoException e = assertThrows(ErrnoException.class, () -> NativeFile.openForWriting(dir));
         assertEquals("open", e.call());
         assertEquals(EISDIR, e.errno());
-        assertEquals(dir, e.path());
+        assertEquals(dir.toString(), e.name());
     }
 
     @Test
@@ -113,7 +113,7 @@ class NativeFileTest {
         ErrnoException e = assertThrows(ErrnoException.class, () -> NativeFile.createExclusive(file, 0600));
         assertEquals("open", e.call());
         assertEquals(ErrnoException.EEXIST, e.errno());
-        assertEquals(file, e.path());
+        assertEquals(file.toString(), e.name());
         assertEquals("keep me", Files.readString(file));
     }
 
@@ -216,7 +216,7 @@ class NativeFileTest {
             ErrnoException e = assertThrows(ErrnoException.class, () -> opened.truncate(2));
             assertEquals("ftruncate", e.call());
             assertEquals(ErrnoException.EINVAL, e.errno());
-            assertEquals(file, e.path());
+            assertEquals(file.toString(), e.name());
         }
         assertEquals("0123456789", Files.readString(file));
     }
@@ -228,7 +228,7 @@ class NativeFileTest {
             ErrnoException e = assertThrows(ErrnoException.class, () -> opened.reserve(1 << 20));
             assertEquals("fallocate", e.call());
             assertEquals(EBADF, e.errno());
-            assertEquals(file, e.path());
+            assertEquals(file.toString(), e.name());
         }
         assertEquals(10, Files.size(file));
     }
@@ -251,7 +251,7 @@ class NativeFileTest {
             ErrnoException e = assertThrows(ErrnoException.class, () -> opened.adviseSequential(0, -1));
             assertEquals("posix_fadvise", e.call());
             assertEquals(ErrnoException.EINVAL, e.errno());
-            assertEquals(file, e.path());
+            assertEquals(file.toString(), e.name());
         }
     }
 
@@ -297,7 +297,7 @@ class NativeFileTest {
     @Test
     void errnoExceptionWithoutAPathLeavesThePathOutOfTheMessage() {
         ErrnoException e = ErrnoException.of("close", EBADF, null);
-        assertNull(e.path());
+        assertNull(e.name());
         assertEquals("Bad file descriptor", e.reason());
         assertEquals("close: Bad file descriptor (errno 9)", e.getMessage());
     }
