@@ -37,12 +37,14 @@ import picocli.CommandLine.Spec;
             "0:the copy is complete and verified",
             "1:the copy failed; DEST was left as it was",
             "2:invalid options or operands",
+            "3:DEST holds the verified copy, but its directory could not be synced: the replacement may not survive a crash",
             "130:interrupted by SIGINT (143: SIGTERM); DEST was left as it was"
         })
 public final class McpCommand implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
+    public static final int EXIT_NOT_DURABLE = 3;
     public static final int MAX_PROCESSES = 1024;
 
     @Spec
@@ -51,6 +53,20 @@ public final class McpCommand implements Callable<Integer> {
     private int processes = Runtime.getRuntime().availableProcessors();
 
     private long chunkBytes;
+
+    /** What the read-back after the copy reads. */
+    enum Verify {
+        /** The page cache: proves what mcp wrote, quickly. */
+        cache,
+        /** The device: the copy's cached pages are dropped after the fsync and read again from the disk. */
+        media
+    }
+
+    @Option(names = "--verify", paramLabel = "WHERE", defaultValue = "cache",
+            description = "Where the copy is read back from before it replaces DEST: 'cache' (the default) reads the page"
+                    + " cache, which proves what mcp wrote; 'media' drops the copy's cached pages after the fsync and reads it"
+                    + " again from the device.")
+    private Verify verify;
 
     @Option(names = "--debug", description = "On failure, print the stack trace too.")
     private boolean debug;
@@ -91,9 +107,11 @@ public final class McpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws McpException {
-        CopyRequest request = Operands.resolve(source, dest, Posix.umask());
-        new Coordinator(new WorkerLauncher(), processes, chunkBytes).copy(request);
-        return EXIT_OK;
+        try (CopyRequest request = Operands.resolve(source, dest, Posix.umask())) {
+            Coordinator.Outcome outcome = new Coordinator(new WorkerLauncher(), processes, chunkBytes, verify == Verify.media)
+                    .copy(request);
+            return outcome == Coordinator.Outcome.COPIED ? EXIT_OK : EXIT_NOT_DURABLE;
+        }
     }
 
     /** The command, wired to the given writers, with cp's exit codes and one-line error messages. */

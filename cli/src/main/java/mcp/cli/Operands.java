@@ -1,111 +1,230 @@
 package mcp.cli;
 
 import static mcp.cli.Messages.quote;
-import static mcp.cli.Messages.reason;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
-import java.util.Set;
+import mcp.nativebridge.ErrnoException;
+import mcp.nativebridge.FileStatus;
+import mcp.nativebridge.NativeFile;
 
-/** Turns {@code SOURCE DEST} into a {@link CopyRequest} the way cp does, with cp's messages. */
+/**
+ * Turns {@code SOURCE DEST} into a {@link CopyRequest} the way cp does, with cp's messages. Each
+ * file is opened once, here, and known by its descriptor from then on; the status of a name is
+ * only a hint, the status of the opened descriptor is what counts.
+ */
 public final class Operands {
-    /** Permission bits in the order of {@link PosixFilePermission}'s constants, owner read first. */
-    private static final int[] BITS = {0400, 0200, 0100, 040, 020, 010, 04, 02, 01};
-
     private Operands() {
     }
 
     /**
-     * Resolves the operands.
+     * Resolves and opens the operands; the caller closes the request.
      *
      * @param umask the process's file mode creation mask, applied to the source's mode for a new file
      */
     public static CopyRequest resolve(String sourceName, String destName, int umask) throws McpException {
-        Path source = Path.of(sourceName);
-        PosixFileAttributes sourceAttributes;
-        try {
-            sourceAttributes = Files.readAttributes(source, PosixFileAttributes.class);
-        } catch (IOException e) {
-            throw new McpException("cannot stat " + quote(sourceName) + ": " + reason(e), e);
-        }
-        if (sourceAttributes.isDirectory()) {
+        FileStatus named = status(null, sourceName, true, sourceName);
+        if (named.isDirectory()) {
             throw new McpException("-r not specified; omitting directory " + quote(sourceName));
         }
-        if (!sourceAttributes.isRegularFile()) {
-            throw new McpException("cannot copy " + quote(sourceName) + ": not a regular file");
+        NativeFile source;
+        try {
+            source = NativeFile.open(null, sourceName, 0, NativeFile.Open.READ);
+        } catch (ErrnoException e) {
+            throw new McpException("cannot open " + quote(sourceName) + " for reading: " + e.reason(), e);
         }
-
-        Path target = Path.of(destName);
-        String targetName = destName;
-        if (Files.isDirectory(target)) {
-            Path base = source.getFileName();
-            target = target.resolve(base);
-            targetName = destName.endsWith("/") ? destName + base : destName + "/" + base;
-        } else if (destName.endsWith("/")) {
-            throw new McpException("cannot create regular file " + quote(destName) + ": Not a directory");
-        }
-        if (Files.isSymbolicLink(target)) {
-            if (!Files.exists(target)) {
-                throw new McpException("not writing through dangling symlink " + quote(targetName));
+        NativeFile directory = null;
+        NativeFile existing = null;
+        boolean ok = false;
+        try {
+            FileStatus sourceStatus = status(source, sourceName);
+            if (sourceStatus.isDirectory()) {
+                throw new McpException("-r not specified; omitting directory " + quote(sourceName));
             }
+            FileStatus destFollowed = statusIfAny(null, destName, true, destName);
+            String directoryName;
+            String leaf;
+            String targetName;
+            if (destFollowed != null && destFollowed.isDirectory()) {
+                leaf = baseName(sourceName);
+                directoryName = destName;
+                targetName = destName.endsWith("/") ? destName + leaf : destName + "/" + leaf;
+            } else {
+                if (destName.endsWith("/")) {
+                    throw new McpException("cannot create regular file " + quote(destName) + ": Not a directory");
+                }
+                if (destName.isEmpty()) {
+                    throw new McpException("cannot create regular file " + quote(destName) + ": No such file or directory");
+                }
+                leaf = baseName(destName);
+                directoryName = parentName(destName);
+                targetName = destName;
+            }
+            directory = openDirectory(directoryName, targetName);
+            FileStatus at = statusIfAny(directory, leaf, false, targetName);
+            if (at != null && at.isSymbolicLink()) {
+                // cp writes through a symbolic link: the copy replaces the file it leads to.
+                NativeFile target = followLink(directory, leaf, targetName);
+                try {
+                    String real = target.realName();
+                    directory.close();
+                    directory = openDirectory(parentName(real), targetName);
+                    leaf = baseName(real);
+                    at = statusIfAny(directory, leaf, false, targetName);
+                    if (at == null || !at.isSameFile(status(target, targetName))) {
+                        throw new McpException(quote(targetName) + " changed while mcp was opening it");
+                    }
+                } finally {
+                    target.close();
+                }
+            }
+            if (at != null) {
+                if (at.isDirectory()) {
+                    throw new McpException("cannot overwrite directory " + quote(targetName) + " with non-directory");
+                }
+                if (at.isSameFile(sourceStatus)) {
+                    throw new McpException(quote(sourceName) + " and " + quote(targetName) + " are the same file");
+                }
+                existing = openExisting(directory, leaf, at, targetName);
+            }
+            FileStatus existingStatus = existing == null ? null : status(existing, targetName);
+            if (existingStatus != null && existingStatus.isRegularFile() && existingStatus.links() > 1) {
+                throw new McpException("cannot replace " + quote(targetName) + ": it has " + existingStatus.links()
+                        + " hard links, which a replacement by rename would leave holding the old content"
+                        + " (mcp never writes into DEST in place)");
+            }
+            int mode = sourceStatus.permissions() & 0777 & ~umask;
+            CopyRequest request = new CopyRequest(source, sourceStatus, sourceName, directory, leaf, targetName,
+                    existing, existingStatus, mode);
+            ok = true;
+            return request;
+        } catch (ErrnoException e) {
+            throw new McpException("cannot stat " + quote(destName) + ": " + e.reason(), e);
+        } finally {
+            if (!ok) {
+                closeQuietly(source);
+                closeQuietly(directory);
+                closeQuietly(existing);
+            }
+        }
+    }
+
+    /**
+     * Opens DEST's directory, readable if it can (to sync it after the rename), else as a handle
+     * for the {@code *at} calls only.
+     */
+    private static NativeFile openDirectory(String name, String targetName) throws McpException {
+        try {
             try {
-                target = target.toRealPath();
-            } catch (IOException e) {
-                throw new McpException("cannot stat " + quote(targetName) + ": " + reason(e), e);
+                return NativeFile.open(null, name, 0, NativeFile.Open.READ, NativeFile.Open.DIRECTORY);
+            } catch (ErrnoException e) {
+                if (e.errno() != ErrnoException.EACCES) {
+                    throw e;
+                }
+                return NativeFile.open(null, name, 0, NativeFile.Open.PATH_ONLY, NativeFile.Open.DIRECTORY);
             }
-        }
-
-        PosixFileAttributes existing = null;
-        try {
-            existing = Files.readAttributes(target, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            // A new file: its directory is checked when the temporary file is created there.
-        } catch (IOException e) {
-            throw new McpException("cannot stat " + quote(targetName) + ": " + reason(e), e);
-        }
-        Set<PosixFilePermission> mode;
-        if (existing == null) {
-            mode = masked(sourceAttributes.permissions(), umask);
-        } else {
-            if (existing.isDirectory()) {
-                throw new McpException("cannot overwrite directory " + quote(targetName) + " with non-directory");
-            }
-            if (sameFile(source, target)) {
-                throw new McpException(quote(sourceName) + " and " + quote(targetName) + " are the same file");
-            }
-            if (!existing.isRegularFile()) {
-                throw new McpException("cannot overwrite non-regular file " + quote(targetName));
-            }
-            // cp writes into an existing file, which needs write permission and keeps its mode.
-            if (!Files.isWritable(target)) {
-                throw new McpException("cannot create regular file " + quote(targetName) + ": Permission denied");
-            }
-            mode = existing.permissions();
-        }
-        return new CopyRequest(source, sourceName, target.toAbsolutePath(), targetName, mode);
-    }
-
-    private static boolean sameFile(Path source, Path target) throws McpException {
-        try {
-            return Files.isSameFile(source, target);
-        } catch (IOException e) {
-            throw new McpException("cannot stat " + quote(target) + ": " + reason(e), e);
+        } catch (ErrnoException e) {
+            throw new McpException("cannot create regular file " + quote(targetName) + ": " + e.reason(), e);
         }
     }
 
-    static Set<PosixFilePermission> masked(Set<PosixFilePermission> permissions, int umask) {
-        Set<PosixFilePermission> result = EnumSet.noneOf(PosixFilePermission.class);
-        for (PosixFilePermission permission : permissions) {
-            if ((BITS[permission.ordinal()] & umask) == 0) {
-                result.add(permission);
+    private static NativeFile followLink(NativeFile directory, String leaf, String targetName) throws McpException {
+        FileStatus followed;
+        try {
+            followed = NativeFile.status(directory, leaf, true);
+        } catch (ErrnoException e) {
+            if (e.errno() == ErrnoException.ENOENT) {
+                throw new McpException("not writing through dangling symlink " + quote(targetName), e);
+            }
+            throw new McpException("cannot stat " + quote(targetName) + ": " + e.reason(), e);
+        }
+        if (followed.isDirectory()) {
+            throw new McpException("cannot overwrite directory " + quote(targetName) + " with non-directory");
+        }
+        try {
+            return NativeFile.open(directory, leaf, 0, NativeFile.Open.PATH_ONLY);
+        } catch (ErrnoException e) {
+            throw new McpException("cannot stat " + quote(targetName) + ": " + e.reason(), e);
+        }
+    }
+
+    /**
+     * Opens an existing DEST for writing, without truncating it, as the check cp's own open would
+     * make: it fails for a file the user may not write, an immutable file, a read-only file system.
+     * A FIFO is opened as cp opens it, waiting for a reader.
+     */
+    private static NativeFile openExisting(NativeFile directory, String leaf, FileStatus at, String targetName)
+            throws McpException {
+        try {
+            if (at.isRegularFile()) {
+                return NativeFile.open(directory, leaf, 0, NativeFile.Open.WRITE, NativeFile.Open.NO_FOLLOW,
+                        NativeFile.Open.NON_BLOCKING);
+            }
+            return NativeFile.open(directory, leaf, 0, NativeFile.Open.WRITE, NativeFile.Open.NO_FOLLOW);
+        } catch (ErrnoException e) {
+            throw new McpException("cannot create regular file " + quote(targetName) + ": " + e.reason(), e);
+        }
+    }
+
+    private static FileStatus status(NativeFile directory, String name, boolean follow, String shownAs) throws McpException {
+        try {
+            return NativeFile.status(directory, name, follow);
+        } catch (ErrnoException e) {
+            throw new McpException("cannot stat " + quote(shownAs) + ": " + e.reason(), e);
+        }
+    }
+
+    private static FileStatus status(NativeFile file, String shownAs) throws McpException {
+        try {
+            return file.status();
+        } catch (ErrnoException e) {
+            throw new McpException("cannot stat " + quote(shownAs) + ": " + e.reason(), e);
+        }
+    }
+
+    /** The status of {@code name}, or null if there is nothing by that name. */
+    private static FileStatus statusIfAny(NativeFile directory, String name, boolean follow, String shownAs) throws McpException {
+        try {
+            return NativeFile.status(directory, name, follow);
+        } catch (ErrnoException e) {
+            if (e.errno() == ErrnoException.ENOENT || (follow && e.errno() == ErrnoException.ENOTDIR && !name.endsWith("/"))) {
+                return null;
+            }
+            throw new McpException("cannot stat " + quote(shownAs) + ": " + e.reason(), e);
+        }
+    }
+
+    /** The last component of a name, trailing slashes ignored, as {@code basename} gives it. */
+    static String baseName(String name) {
+        String trimmed = trimTrailingSlashes(name);
+        int slash = trimmed.lastIndexOf('/');
+        return slash < 0 ? trimmed : trimmed.substring(slash + 1);
+    }
+
+    /** The directory part of a name, as {@code dirname} gives it: {@code .} for a bare name. */
+    static String parentName(String name) {
+        String trimmed = trimTrailingSlashes(name);
+        int slash = trimmed.lastIndexOf('/');
+        if (slash < 0) {
+            return ".";
+        }
+        String parent = trimTrailingSlashes(trimmed.substring(0, slash));
+        return parent.isEmpty() ? "/" : parent;
+    }
+
+    private static String trimTrailingSlashes(String name) {
+        int end = name.length();
+        while (end > 1 && name.charAt(end - 1) == '/') {
+            end--;
+        }
+        return name.substring(0, end);
+    }
+
+    private static void closeQuietly(NativeFile file) {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (ErrnoException e) {
+                // Nothing was written through it.
             }
         }
-        return result;
     }
 }

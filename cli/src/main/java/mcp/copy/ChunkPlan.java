@@ -35,16 +35,29 @@ public final class ChunkPlan {
      * @param chunkBytes a positive multiple of {@code pageSize}
      */
     public static List<Chunk> split(int fileIndex, long sizeBytes, long chunkBytes, long pageSize) {
+        return split(fileIndex, sizeBytes == 0 ? List.of() : List.of(new long[] {0, sizeBytes}), chunkBytes, pageSize);
+    }
+
+    /**
+     * The chunks of the data ranges {@code extents} ({@code [start, end)} pairs, starts
+     * page-aligned) of file {@code fileIndex}: {@code chunkBytes} each but the last of each range.
+     */
+    public static List<Chunk> split(int fileIndex, List<long[]> extents, long chunkBytes, long pageSize) {
         if (chunkBytes <= 0 || chunkBytes % pageSize != 0) {
             throw new IllegalArgumentException("chunk size " + chunkBytes + " is not a positive multiple of the page size " + pageSize);
         }
-        long count = ceilDiv(sizeBytes, chunkBytes);
+        long count = 0;
+        for (long[] extent : extents) {
+            count += ceilDiv(extent[1] - extent[0], chunkBytes);
+        }
         if (count > MAX_CHUNKS) {
             throw new IllegalArgumentException("chunk size " + chunkBytes + " would make " + count + " chunks, more than " + MAX_CHUNKS);
         }
         List<Chunk> chunks = new ArrayList<>((int) count);
-        for (long offset = 0; offset < sizeBytes; offset += chunkBytes) {
-            chunks.add(new Chunk(fileIndex, offset, Math.min(chunkBytes, sizeBytes - offset)));
+        for (long[] extent : extents) {
+            for (long offset = extent[0]; offset < extent[1]; offset += chunkBytes) {
+                chunks.add(new Chunk(fileIndex, offset, Math.min(chunkBytes, extent[1] - offset)));
+            }
         }
         return chunks;
     }

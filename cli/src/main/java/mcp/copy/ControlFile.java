@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import mcp.nativebridge.FileStatus;
 import mcp.nativebridge.Mapping;
 import mcp.nativebridge.NativeFile;
 
@@ -18,31 +19,36 @@ import mcp.nativebridge.NativeFile;
  * <pre>
  *   0        8        16       24       32       40       48       56       64
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   | magic  |version |pageSize| chunks |workers | files  |runState|strings | header
+ *   | magic  |version |pageSize| chunks |workers | files  |runState|(unused)| header
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
  *   | coord  |                    (padding to 128)                          |
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   |  pid   |heartbt | copied | state  |       (padding to 64)             | worker slot x workers
+ *   |  pid   |heartbt | copied | state  |errKind |errErrno|errChunk|msgLen  | worker slot x workers
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   |  size  |srcAt   |srcLen  |tmpAt   |tmpLen  |       (padding)          | file row x files
+ *   | error message, UTF-8, up to 64 bytes                                  |
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   | file   | offset | length | state  | owner  |attempts| crc32c | (pad)  | chunk row x chunks
+ *   |  size  | src fd |src dev |src ino | tmp fd |tmp dev |tmp ino | (pad)  | file row x files
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   | path strings, UTF-8, {@code strings} bytes                           |
- *   +-----------------------------------------------------------------------+
+ *   | file   | offset | length | state  |attempts| crc32c |    (padding)    | chunk row x chunks
+ *   +--------+--------+--------+--------+--------+--------+--------+--------+
  * </pre>
  *
  * <p>Every field is a native-order {@code long} at an 8-byte-aligned offset, so that reads,
  * writes and compare-and-set through {@link #LONG} are atomic across processes sharing the pages.
- * Records are 64 bytes (a cache line) so that workers updating neighbouring rows do not contend.
- * The creator fills in everything, then publishes {@link #VERSION_OFFSET} last with a release
- * store; an opener waits for it with acquire loads.
+ * Records are multiples of 64 bytes (a cache line) so that workers updating neighbouring rows do
+ * not contend. The creator fills in everything, then publishes {@link #VERSION_OFFSET} last with a
+ * release store; an opener waits for it with acquire loads.
+ *
+ * <p>Files are named by the coordinator's descriptors, not by paths: a worker opens
+ * {@code /proc/COORDINATOR/fd/N} and checks the device and inode recorded here, so it reaches
+ * exactly the files the coordinator opened, whatever happens to names in the meantime. The control
+ * file itself is reached the same way, with its identity on the worker's command line.
  */
 public final class ControlFile implements AutoCloseable {
     /** "MCPCTRL\0" in ASCII, read as a big-endian long. */
     public static final long MAGIC = 0x4D43504354524C00L;
     /** Changes whenever the layout below changes. */
-    public static final long LAYOUT_VERSION = 2;
+    public static final long LAYOUT_VERSION = 3;
 
     public static final int RECORD_LENGTH = 64;
 
@@ -61,33 +67,47 @@ public final class ControlFile implements AutoCloseable {
     public static final int FILE_COUNT_OFFSET = WORKER_COUNT_OFFSET + Long.BYTES;
     /** {@link #RUNNING} or {@link #STOPPING}: workers stop claiming when it is no longer running. */
     public static final int RUN_STATE_OFFSET = FILE_COUNT_OFFSET + Long.BYTES;
-    /** Length of the string area at the end. */
-    public static final int STRINGS_LENGTH_OFFSET = RUN_STATE_OFFSET + Long.BYTES;
     /** Process id of the coordinator: workers exit when it is gone. */
-    public static final int COORDINATOR_PID_OFFSET = STRINGS_LENGTH_OFFSET + Long.BYTES;
+    public static final int COORDINATOR_PID_OFFSET = RUN_STATE_OFFSET + 2 * Long.BYTES;
     public static final int HEADER_LENGTH = 2 * RECORD_LENGTH;
 
     // Worker slot, one per worker, from HEADER_LENGTH.
     /** Process id of the worker in the slot, 0 before it starts. */
     public static final int SLOT_PID_OFFSET = 0;
-    /** {@code System.currentTimeMillis()} at the worker's last sign of life. */
+    /** {@code System.nanoTime()} (CLOCK_MONOTONIC, the same in every process) at the worker's last sign of life. */
     public static final int SLOT_HEARTBEAT_OFFSET = SLOT_PID_OFFSET + Long.BYTES;
     /** Bytes the worker has copied and synced so far. */
     public static final int SLOT_BYTES_COPIED_OFFSET = SLOT_HEARTBEAT_OFFSET + Long.BYTES;
-    /** {@link #SLOT_EMPTY}, {@link #SLOT_RUNNING} or {@link #SLOT_FINISHED}. */
+    /** {@link #SLOT_EMPTY}, {@link #SLOT_RUNNING}, {@link #SLOT_FINISHED} or {@link #SLOT_FAILED}. */
     public static final int SLOT_STATE_OFFSET = SLOT_BYTES_COPIED_OFFSET + Long.BYTES;
+    /** What went wrong, once the slot is {@link #SLOT_FAILED}: a {@link WorkerError.Kind} ordinal. */
+    public static final int SLOT_ERROR_KIND_OFFSET = SLOT_STATE_OFFSET + Long.BYTES;
+    /** The errno of the failed call, or 0. */
+    public static final int SLOT_ERROR_ERRNO_OFFSET = SLOT_ERROR_KIND_OFFSET + Long.BYTES;
+    /** The chunk being copied when it failed, or -1. */
+    public static final int SLOT_ERROR_CHUNK_OFFSET = SLOT_ERROR_ERRNO_OFFSET + Long.BYTES;
+    /** Length of the message that follows, in bytes. */
+    public static final int SLOT_ERROR_MESSAGE_LENGTH_OFFSET = SLOT_ERROR_CHUNK_OFFSET + Long.BYTES;
+    /** A short description of the failure, UTF-8, for the user when nothing better is known. */
+    public static final int SLOT_ERROR_MESSAGE_OFFSET = SLOT_ERROR_MESSAGE_LENGTH_OFFSET + Long.BYTES;
+    public static final int SLOT_ERROR_MESSAGE_MAX_BYTES = RECORD_LENGTH;
+    public static final int SLOT_LENGTH = SLOT_ERROR_MESSAGE_OFFSET + SLOT_ERROR_MESSAGE_MAX_BYTES;
 
     // File row, one per file, after the slots.
     /** Size of the source in bytes when the copy was planned. */
     public static final int FILE_SIZE_OFFSET = 0;
-    /** Source path: offset into the string area. */
-    public static final int FILE_SOURCE_AT_OFFSET = FILE_SIZE_OFFSET + Long.BYTES;
-    /** Source path: length in bytes. */
-    public static final int FILE_SOURCE_LENGTH_OFFSET = FILE_SOURCE_AT_OFFSET + Long.BYTES;
-    /** Temporary destination path: offset into the string area. */
-    public static final int FILE_TARGET_AT_OFFSET = FILE_SOURCE_LENGTH_OFFSET + Long.BYTES;
-    /** Temporary destination path: length in bytes. */
-    public static final int FILE_TARGET_LENGTH_OFFSET = FILE_TARGET_AT_OFFSET + Long.BYTES;
+    /** The coordinator's descriptor of the source. */
+    public static final int FILE_SOURCE_FD_OFFSET = FILE_SIZE_OFFSET + Long.BYTES;
+    /** The source's device ({@code major << 32 | minor}). */
+    public static final int FILE_SOURCE_DEVICE_OFFSET = FILE_SOURCE_FD_OFFSET + Long.BYTES;
+    /** The source's inode. */
+    public static final int FILE_SOURCE_INODE_OFFSET = FILE_SOURCE_DEVICE_OFFSET + Long.BYTES;
+    /** The coordinator's descriptor of the temporary file the copy is written to. */
+    public static final int FILE_TARGET_FD_OFFSET = FILE_SOURCE_INODE_OFFSET + Long.BYTES;
+    /** The temporary file's device. */
+    public static final int FILE_TARGET_DEVICE_OFFSET = FILE_TARGET_FD_OFFSET + Long.BYTES;
+    /** The temporary file's inode. */
+    public static final int FILE_TARGET_INODE_OFFSET = FILE_TARGET_DEVICE_OFFSET + Long.BYTES;
 
     // Chunk row, one per chunk, after the file rows.
     /** Index of the file row the chunk belongs to. */
@@ -96,13 +116,15 @@ public final class ControlFile implements AutoCloseable {
     public static final int CHUNK_OFFSET_OFFSET = CHUNK_FILE_OFFSET + Long.BYTES;
     /** Length of the chunk in bytes. */
     public static final int CHUNK_LENGTH_OFFSET = CHUNK_OFFSET_OFFSET + Long.BYTES;
-    /** {@link #PENDING}, {@link #CLAIMED}, {@link #DONE} or {@link #FAILED}; changed by compare-and-set. */
+    /**
+     * {@link #PENDING}, {@link #CLAIMED}, {@link #DONE} or {@link #FAILED} in the low 8 bits, the pid
+     * of the worker that last claimed it above them: one compare-and-set claims a chunk and names
+     * its owner, so no claim is ever without one.
+     */
     public static final int CHUNK_STATE_OFFSET = CHUNK_LENGTH_OFFSET + Long.BYTES;
-    /** Process id of the worker that claimed the chunk last. */
-    public static final int CHUNK_OWNER_OFFSET = CHUNK_STATE_OFFSET + Long.BYTES;
     /** How many times the chunk has been claimed. */
-    public static final int CHUNK_ATTEMPTS_OFFSET = CHUNK_OWNER_OFFSET + Long.BYTES;
-    /** CRC32C of the source bytes of the chunk, valid once it is {@link #DONE}. */
+    public static final int CHUNK_ATTEMPTS_OFFSET = CHUNK_STATE_OFFSET + Long.BYTES;
+    /** CRC32C of the chunk's bytes as written to the copy, valid once it is {@link #DONE}. */
     public static final int CHUNK_CRC_OFFSET = CHUNK_ATTEMPTS_OFFSET + Long.BYTES;
 
     public static final long RUNNING = 1;
@@ -111,17 +133,28 @@ public final class ControlFile implements AutoCloseable {
     public static final long SLOT_EMPTY = 0;
     public static final long SLOT_RUNNING = 1;
     public static final long SLOT_FINISHED = 2;
+    /** The worker stopped on an error it described in the slot. */
+    public static final long SLOT_FAILED = 3;
 
     public static final long PENDING = 0;
     public static final long CLAIMED = 1;
     /** Copied, checksummed and synced to the device with {@code msync(MS_SYNC)}. */
     public static final long DONE = 2;
     public static final long FAILED = 3;
+    private static final long STATE_MASK = 0xFF;
+    private static final int OWNER_SHIFT = 8;
 
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
-    /** What a control file describes: the files and their chunks, and how many workers share them. */
-    public record FileEntry(Path source, Path target, long sizeBytes) {
+    /** One file to copy: the coordinator's descriptors of the source and of the temporary file, and the size. */
+    public record FileEntry(int sourceFd, long sourceDevice, long sourceInode,
+                            int targetFd, long targetDevice, long targetInode, long sizeBytes) {
+        /** The entry for two files the coordinator holds open. */
+        public static FileEntry of(NativeFile source, FileStatus sourceStatus, NativeFile target, FileStatus targetStatus,
+                                   long sizeBytes) {
+            return new FileEntry(source.descriptor(), sourceStatus.device(), sourceStatus.inode(),
+                    target.descriptor(), targetStatus.device(), targetStatus.inode(), sizeBytes);
+        }
     }
 
     private final NativeFile file;
@@ -142,27 +175,30 @@ public final class ControlFile implements AutoCloseable {
         this.chunkCount = chunkCount;
     }
 
-    static long lengthBytes(int workers, int files, int chunks, int stringBytes) {
-        return HEADER_LENGTH + (long) RECORD_LENGTH * (workers + files + chunks) + stringBytes;
+    static long lengthBytes(int workers, int files, int chunks) {
+        return HEADER_LENGTH + (long) SLOT_LENGTH * workers + (long) RECORD_LENGTH * (files + chunks);
+    }
+
+    /**
+     * Fills in the new, empty file {@code file} (created by the caller, which keeps ownership of
+     * the descriptor's name) as a control file, and publishes it.
+     */
+    public static ControlFile create(NativeFile file, List<FileEntry> files, List<Chunk> chunks, int workers, long pageSize)
+            throws IOException {
+        long length = lengthBytes(workers, files.size(), chunks.size());
+        file.truncate(length);
+        ControlFile control = new ControlFile(file, file.map(0, length, Mapping.Access.READ_WRITE), workers, files.size(), chunks.size());
+        control.fill(files, chunks, pageSize);
+        return control;
     }
 
     /** Creates the control file at {@code path} (which must not exist), filled in and published. */
     public static ControlFile create(Path path, List<FileEntry> files, List<Chunk> chunks, int workers, long pageSize)
             throws IOException {
-        byte[][] strings = new byte[files.size() * 2][];
-        int stringBytes = 0;
-        for (int i = 0; i < files.size(); i++) {
-            strings[2 * i] = files.get(i).source().toString().getBytes(StandardCharsets.UTF_8);
-            strings[2 * i + 1] = files.get(i).target().toString().getBytes(StandardCharsets.UTF_8);
-            stringBytes += strings[2 * i].length + strings[2 * i + 1].length;
-        }
-        long length = lengthBytes(workers, files.size(), chunks.size(), stringBytes);
         NativeFile file = NativeFile.createExclusive(path, 0600);
         boolean ok = false;
         try {
-            file.truncate(length);
-            ControlFile control = new ControlFile(file, file.map(0, length, Mapping.Access.READ_WRITE), workers, files.size(), chunks.size());
-            control.fill(files, strings, chunks, pageSize, stringBytes);
+            ControlFile control = create(file, files, chunks, workers, pageSize);
             ok = true;
             return control;
         } finally {
@@ -172,27 +208,24 @@ public final class ControlFile implements AutoCloseable {
         }
     }
 
-    private void fill(List<FileEntry> files, byte[][] strings, List<Chunk> chunks, long pageSize, int stringBytes) {
+    private void fill(List<FileEntry> files, List<Chunk> chunks, long pageSize) {
         put(MAGIC_OFFSET, MAGIC);
         put(PAGE_SIZE_OFFSET, pageSize);
         put(CHUNK_COUNT_OFFSET, chunkCount);
         put(WORKER_COUNT_OFFSET, workerCount);
         put(FILE_COUNT_OFFSET, fileCount);
         put(RUN_STATE_OFFSET, RUNNING);
-        put(STRINGS_LENGTH_OFFSET, stringBytes);
         put(COORDINATOR_PID_OFFSET, ProcessHandle.current().pid());
-        int stringAt = 0;
         for (int i = 0; i < fileCount; i++) {
+            FileEntry entry = files.get(i);
             int row = fileRow(i);
-            put(row + FILE_SIZE_OFFSET, files.get(i).sizeBytes());
-            put(row + FILE_SOURCE_AT_OFFSET, stringAt);
-            put(row + FILE_SOURCE_LENGTH_OFFSET, strings[2 * i].length);
-            buffer.put(stringsStart() + stringAt, strings[2 * i]);
-            stringAt += strings[2 * i].length;
-            put(row + FILE_TARGET_AT_OFFSET, stringAt);
-            put(row + FILE_TARGET_LENGTH_OFFSET, strings[2 * i + 1].length);
-            buffer.put(stringsStart() + stringAt, strings[2 * i + 1]);
-            stringAt += strings[2 * i + 1].length;
+            put(row + FILE_SIZE_OFFSET, entry.sizeBytes());
+            put(row + FILE_SOURCE_FD_OFFSET, entry.sourceFd());
+            put(row + FILE_SOURCE_DEVICE_OFFSET, entry.sourceDevice());
+            put(row + FILE_SOURCE_INODE_OFFSET, entry.sourceInode());
+            put(row + FILE_TARGET_FD_OFFSET, entry.targetFd());
+            put(row + FILE_TARGET_DEVICE_OFFSET, entry.targetDevice());
+            put(row + FILE_TARGET_INODE_OFFSET, entry.targetInode());
         }
         for (int i = 0; i < chunkCount; i++) {
             Chunk chunk = chunks.get(i);
@@ -207,15 +240,14 @@ public final class ControlFile implements AutoCloseable {
 
     /**
      * Opens a control file made by {@link #create}, waiting up to {@code timeoutMillis} for its
-     * creator to publish it.
+     * creator to publish it. The control file takes over {@code file}.
      */
-    public static ControlFile open(Path path, long timeoutMillis) throws IOException {
-        NativeFile file = NativeFile.openForWriting(path);
+    public static ControlFile open(NativeFile file, long timeoutMillis) throws IOException {
         boolean ok = false;
         try {
-            long length = java.nio.file.Files.size(path);
+            long length = file.status().sizeBytes();
             if (length < HEADER_LENGTH) {
-                throw new IOException("control file '" + path + "' is too short: " + length + " bytes");
+                throw new IOException("control file '" + file.name() + "' is too short: " + length + " bytes");
             }
             Mapping mapping = file.map(0, length, Mapping.Access.READ_WRITE);
             ByteBuffer header = mapping.buffer();
@@ -224,18 +256,25 @@ public final class ControlFile implements AutoCloseable {
             while ((version = (long) LONG.getAcquire(header, VERSION_OFFSET)) == 0) {
                 if (System.nanoTime() > deadline) {
                     mapping.close();
-                    throw new IOException("control file '" + path + "' was created but not initialised");
+                    throw new IOException("control file '" + file.name() + "' was created but not initialised");
                 }
                 Thread.onSpinWait();
             }
             long magic = (long) LONG.get(header, MAGIC_OFFSET);
             if (magic != MAGIC || version != LAYOUT_VERSION) {
                 mapping.close();
-                throw new IOException("control file '" + path + "' has an unknown layout: app=" + LAYOUT_VERSION
+                throw new IOException("control file '" + file.name() + "' has an unknown layout: app=" + LAYOUT_VERSION
                         + " file=" + version + (magic == MAGIC ? "" : " (bad magic)"));
             }
-            ControlFile control = new ControlFile(file, mapping, (int) (long) LONG.get(header, WORKER_COUNT_OFFSET),
-                    (int) (long) LONG.get(header, FILE_COUNT_OFFSET), (int) (long) LONG.get(header, CHUNK_COUNT_OFFSET));
+            int workers = (int) (long) LONG.get(header, WORKER_COUNT_OFFSET);
+            int files = (int) (long) LONG.get(header, FILE_COUNT_OFFSET);
+            int chunks = (int) (long) LONG.get(header, CHUNK_COUNT_OFFSET);
+            if (workers < 0 || files < 0 || chunks < 0 || lengthBytes(workers, files, chunks) != length) {
+                mapping.close();
+                throw new IOException("control file '" + file.name() + "' is damaged: " + length + " bytes for "
+                        + workers + " workers, " + files + " files and " + chunks + " chunks");
+            }
+            ControlFile control = new ControlFile(file, mapping, workers, files, chunks);
             ok = true;
             return control;
         } finally {
@@ -243,6 +282,11 @@ public final class ControlFile implements AutoCloseable {
                 file.close();
             }
         }
+    }
+
+    /** Opens the control file at {@code path}, as a test or tool watching a copy does. */
+    public static ControlFile open(Path path, long timeoutMillis) throws IOException {
+        return open(NativeFile.openForWriting(path), timeoutMillis);
     }
 
     public int workerCount() {
@@ -278,22 +322,15 @@ public final class ControlFile implements AutoCloseable {
 
     // Files.
 
+    public FileEntry file(int file) {
+        int row = fileRow(file);
+        return new FileEntry((int) get(row + FILE_SOURCE_FD_OFFSET), get(row + FILE_SOURCE_DEVICE_OFFSET),
+                get(row + FILE_SOURCE_INODE_OFFSET), (int) get(row + FILE_TARGET_FD_OFFSET),
+                get(row + FILE_TARGET_DEVICE_OFFSET), get(row + FILE_TARGET_INODE_OFFSET), get(row + FILE_SIZE_OFFSET));
+    }
+
     public long fileSize(int file) {
         return get(fileRow(file) + FILE_SIZE_OFFSET);
-    }
-
-    public Path sourcePath(int file) {
-        return string(fileRow(file) + FILE_SOURCE_AT_OFFSET, fileRow(file) + FILE_SOURCE_LENGTH_OFFSET);
-    }
-
-    public Path targetPath(int file) {
-        return string(fileRow(file) + FILE_TARGET_AT_OFFSET, fileRow(file) + FILE_TARGET_LENGTH_OFFSET);
-    }
-
-    private Path string(int atField, int lengthField) {
-        byte[] bytes = new byte[(int) get(lengthField)];
-        buffer.get(stringsStart() + (int) get(atField), bytes);
-        return Path.of(new String(bytes, StandardCharsets.UTF_8));
     }
 
     // Chunks.
@@ -303,12 +340,17 @@ public final class ControlFile implements AutoCloseable {
         return new Chunk((int) get(row + CHUNK_FILE_OFFSET), get(row + CHUNK_OFFSET_OFFSET), get(row + CHUNK_LENGTH_OFFSET));
     }
 
-    public long chunkState(int chunk) {
+    private long stateWord(int chunk) {
         return (long) LONG.getAcquire(buffer, chunkRow(chunk) + CHUNK_STATE_OFFSET);
     }
 
+    public long chunkState(int chunk) {
+        return stateWord(chunk) & STATE_MASK;
+    }
+
+    /** The pid of the worker that claimed the chunk last, or 0. */
     public long chunkOwner(int chunk) {
-        return (long) LONG.getAcquire(buffer, chunkRow(chunk) + CHUNK_OWNER_OFFSET);
+        return stateWord(chunk) >>> OWNER_SHIFT;
     }
 
     public long chunkAttempts(int chunk) {
@@ -329,9 +371,9 @@ public final class ControlFile implements AutoCloseable {
         for (int scanned = 0; scanned < chunkCount; scanned++) {
             int chunk = (claimCursor + scanned) % chunkCount;
             int row = chunkRow(chunk);
-            if ((long) LONG.getAcquire(buffer, row + CHUNK_STATE_OFFSET) == PENDING
-                    && LONG.compareAndSet(buffer, row + CHUNK_STATE_OFFSET, PENDING, CLAIMED)) {
-                LONG.setRelease(buffer, row + CHUNK_OWNER_OFFSET, pid);
+            long word = (long) LONG.getAcquire(buffer, row + CHUNK_STATE_OFFSET);
+            if ((word & STATE_MASK) == PENDING
+                    && LONG.compareAndSet(buffer, row + CHUNK_STATE_OFFSET, word, pid << OWNER_SHIFT | CLAIMED)) {
                 LONG.getAndAdd(buffer, row + CHUNK_ATTEMPTS_OFFSET, 1L);
                 claimCursor = (chunk + 1) % chunkCount;
                 return chunk;
@@ -342,8 +384,7 @@ public final class ControlFile implements AutoCloseable {
 
     /** Records the chunk's checksum and marks it done; its bytes must already be synced. */
     public void markDone(int chunk, long crc32c) {
-        int row = chunkRow(chunk);
-        LONG.setRelease(buffer, row + CHUNK_CRC_OFFSET, crc32c);
+        LONG.setRelease(buffer, chunkRow(chunk) + CHUNK_CRC_OFFSET, crc32c);
         transition(chunk, CLAIMED, DONE);
     }
 
@@ -356,8 +397,41 @@ public final class ControlFile implements AutoCloseable {
         transition(chunk, expectedState, PENDING);
     }
 
+    /**
+     * Hands back every chunk that worker {@code pid} claimed or failed: it is gone, and another
+     * worker copies them again.
+     *
+     * @return how many chunks were handed back
+     */
+    public int release(long pid) {
+        int released = 0;
+        for (int chunk = 0; chunk < chunkCount; chunk++) {
+            int at = chunkRow(chunk) + CHUNK_STATE_OFFSET;
+            long word = (long) LONG.getAcquire(buffer, at);
+            long state = word & STATE_MASK;
+            if ((state == CLAIMED || state == FAILED) && word >>> OWNER_SHIFT == pid
+                    && LONG.compareAndSet(buffer, at, word, word & ~STATE_MASK | PENDING)) {
+                released++;
+            }
+        }
+        return released;
+    }
+
+    /** The number of chunks in {@code state}. */
+    public int countInState(long state) {
+        int count = 0;
+        for (int chunk = 0; chunk < chunkCount; chunk++) {
+            if (chunkState(chunk) == state) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     private void transition(int chunk, long from, long to) {
-        if (!LONG.compareAndSet(buffer, chunkRow(chunk) + CHUNK_STATE_OFFSET, from, to)) {
+        int at = chunkRow(chunk) + CHUNK_STATE_OFFSET;
+        long word = (long) LONG.getAcquire(buffer, at);
+        if ((word & STATE_MASK) != from || !LONG.compareAndSet(buffer, at, word, word & ~STATE_MASK | to)) {
             throw new IllegalStateException("chunk " + chunk + " is in state " + chunkState(chunk) + ", not " + from);
         }
     }
@@ -372,7 +446,12 @@ public final class ControlFile implements AutoCloseable {
     }
 
     public void heartbeat(int slot) {
-        LONG.setRelease(buffer, slotRow(slot) + SLOT_HEARTBEAT_OFFSET, System.currentTimeMillis());
+        LONG.setRelease(buffer, slotRow(slot) + SLOT_HEARTBEAT_OFFSET, System.nanoTime());
+    }
+
+    /** {@code System.nanoTime()} at the slot's last heartbeat; comparable across processes of one host. */
+    public long heartbeatNanos(int slot) {
+        return (long) LONG.getAcquire(buffer, slotRow(slot) + SLOT_HEARTBEAT_OFFSET);
     }
 
     public void addBytesCopied(int slot, long bytes) {
@@ -382,6 +461,32 @@ public final class ControlFile implements AutoCloseable {
     public void slotFinished(int slot) {
         heartbeat(slot);
         LONG.setRelease(buffer, slotRow(slot) + SLOT_STATE_OFFSET, SLOT_FINISHED);
+    }
+
+    /** Records why the worker in {@code slot} stopped, then marks the slot failed. */
+    public void slotFailed(int slot, WorkerError error) {
+        int at = slotRow(slot);
+        byte[] message = error.message().getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(message.length, SLOT_ERROR_MESSAGE_MAX_BYTES);
+        put(at + SLOT_ERROR_KIND_OFFSET, error.kind().ordinal());
+        put(at + SLOT_ERROR_ERRNO_OFFSET, error.errno());
+        put(at + SLOT_ERROR_CHUNK_OFFSET, error.chunk());
+        put(at + SLOT_ERROR_MESSAGE_LENGTH_OFFSET, length);
+        buffer.put(at + SLOT_ERROR_MESSAGE_OFFSET, message, 0, length);
+        LONG.setRelease(buffer, at + SLOT_STATE_OFFSET, SLOT_FAILED);
+    }
+
+    /** What the worker in {@code slot} recorded when it failed; only meaningful once the slot is {@link #SLOT_FAILED}. */
+    public WorkerError slotError(int slot) {
+        int at = slotRow(slot);
+        WorkerError.Kind[] kinds = WorkerError.Kind.values();
+        long kind = get(at + SLOT_ERROR_KIND_OFFSET);
+        int length = (int) Math.max(0, Math.min(SLOT_ERROR_MESSAGE_MAX_BYTES, get(at + SLOT_ERROR_MESSAGE_LENGTH_OFFSET)));
+        byte[] message = new byte[length];
+        buffer.get(at + SLOT_ERROR_MESSAGE_OFFSET, message);
+        return new WorkerError(kind >= 0 && kind < kinds.length ? kinds[(int) kind] : WorkerError.Kind.INTERNAL,
+                (int) get(at + SLOT_ERROR_ERRNO_OFFSET), (int) get(at + SLOT_ERROR_CHUNK_OFFSET),
+                new String(message, StandardCharsets.UTF_8));
     }
 
     public long slotState(int slot) {
@@ -405,19 +510,15 @@ public final class ControlFile implements AutoCloseable {
     // Layout arithmetic.
 
     private int slotRow(int slot) {
-        return HEADER_LENGTH + RECORD_LENGTH * checkIndex(slot, workerCount);
+        return HEADER_LENGTH + SLOT_LENGTH * checkIndex(slot, workerCount);
     }
 
     private int fileRow(int file) {
-        return HEADER_LENGTH + RECORD_LENGTH * (workerCount + checkIndex(file, fileCount));
+        return HEADER_LENGTH + SLOT_LENGTH * workerCount + RECORD_LENGTH * checkIndex(file, fileCount);
     }
 
     private int chunkRow(int chunk) {
-        return HEADER_LENGTH + RECORD_LENGTH * (workerCount + fileCount + checkIndex(chunk, chunkCount));
-    }
-
-    private int stringsStart() {
-        return HEADER_LENGTH + RECORD_LENGTH * (workerCount + fileCount + chunkCount);
+        return HEADER_LENGTH + SLOT_LENGTH * workerCount + RECORD_LENGTH * (fileCount + checkIndex(chunk, chunkCount));
     }
 
     private static int checkIndex(int index, int count) {

@@ -1,81 +1,123 @@
 package mcp.copy;
 
 import static mcp.cli.Messages.quote;
-import static mcp.cli.Messages.reason;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import mcp.cli.CopyRequest;
-import mcp.cli.McpCommand;
 import mcp.cli.McpException;
 import mcp.nativebridge.ErrnoException;
+import mcp.nativebridge.FileStatus;
+import mcp.nativebridge.Mapping;
 import mcp.nativebridge.NativeFile;
 import mcp.nativebridge.Posix;
 
 /**
- * Copies one file with worker processes and replaces the destination only with a verified copy.
+ * Copies one file and replaces the destination only with a verified copy.
  *
  * <p>The copy is made in a temporary file beside the destination (created exclusively, mode
- * 0600, its space reserved and its size set before anything maps it). Workers copy its chunks;
- * the coordinator then reads it back against their checksums, checks the source did not change,
- * syncs it, gives it its final mode and renames it over the destination. Until that rename the
- * destination is untouched; whatever happens before it, the temporary and control files are
- * removed, also when the coordinator is interrupted.
+ * 0600, its data ranges reserved and its size set before anything maps it). Regular files are
+ * copied by worker processes, chunk by chunk, through mappings; files whose size says nothing of
+ * their content, or that cannot be mapped, are streamed by the coordinator. The coordinator then
+ * reads the copy back against the checksums, checks that the source did not change, gives the copy
+ * the attributes DEST must have, syncs it and renames it over DEST. Until that rename DEST is
+ * untouched; whatever happens before it, the temporary and control files are removed.
+ *
+ * <p>Every file is reached through a descriptor opened once: the source, DEST's directory, the
+ * temporary and control files (created with {@code O_EXCL | O_NOFOLLOW}); names in DEST's
+ * directory, which others may be able to write, are only ever used relative to that directory's
+ * descriptor and checked against the descriptor's identity before mcp acts on them.
  */
 public final class Coordinator {
-    /** Replacements for workers that die without a word (killed, crashed) during one copy. */
+    /** Replacements for workers that die without a word (killed, crashed, stuck) during one copy. */
     static final int MAX_REPLACEMENTS = 3;
     /** A chunk that fails verification is copied once more; failing again fails the copy. */
     static final int MAX_ROUNDS = 2;
     /** Up to 4 bytes a char in UTF-8, plus the dots, 16 hex digits and ".mcp-control". */
     private static final int MAX_STEM_CHARS = 50;
+    /**
+     * A worker that has not beaten for this long is taken for stuck (stopped, or waiting on a hung
+     * device) and replaced: the time to copy and sync one window at 2 MiB/s, plus 5 s.
+     */
+    static final long HEARTBEAT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5)
+            + TimeUnit.SECONDS.toNanos(ChunkCopier.WINDOW_BYTES / (2L << 20));
+    /** A worker JVM that has not started copying after this long is taken for stuck too. */
+    static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** How often the coordinator looks at its workers. */
+    private static final long SUPERVISE_MILLIS = 200;
+    /**
+     * File systems whose files' sizes say nothing of their content (procfs, sysfs and the like):
+     * their files are streamed.
+     */
+    static final Set<Long> SIZE_LESS_FILE_SYSTEMS = Set.of(
+            0x9fa0L,        // proc
+            0x62656572L,    // sysfs
+            0x64626720L,    // debugfs
+            0x74726163L,    // tracefs
+            0x73636673L,    // securityfs
+            0x27e0ebL,      // cgroup
+            0x63677270L,    // cgroup2
+            0x62656570L,    // configfs
+            0x6165676cL,    // pstore
+            0xde5e81e4L,    // efivarfs
+            0xcafe4a11L,    // bpf
+            0x65735543L,    // fusectl
+            0x42494e4dL,    // binfmt_misc
+            0xf97cff8cL);   // selinuxfs
+
+    /** How a copy ended, when it did not fail. */
+    public enum Outcome {
+        /** DEST holds the verified copy, durably. */
+        COPIED,
+        /** DEST holds the verified copy, but its directory could not be synced: the rename may not survive a crash. */
+        COPIED_NOT_DURABLE
+    }
 
     private final WorkerLauncher launcher;
     private final int processes;
     private final long chunkBytes;
+    private final boolean verifyMedia;
 
     /**
      * @param processes the most worker processes to run at once
      * @param chunkBytes the chunk size, a multiple of the page size, or 0 to choose one
+     * @param verifyMedia read the copy back from the device, not from the page cache
      */
-    public Coordinator(WorkerLauncher launcher, int processes, long chunkBytes) {
+    public Coordinator(WorkerLauncher launcher, int processes, long chunkBytes, boolean verifyMedia) {
         this.launcher = launcher;
         this.processes = processes;
         this.chunkBytes = chunkBytes;
+        this.verifyMedia = verifyMedia;
     }
 
-    public void copy(CopyRequest request) throws McpException {
-        SourceState before = readable(request);
-        Path directory = request.target().getParent();
-        String stem = "." + shortened(request.target().getFileName().toString()) + "." + String.format("%016x", ThreadLocalRandom.current().nextLong());
-        Scratch scratch = new Scratch(directory.resolve(stem + ".mcp-part"), directory.resolve(stem + ".mcp-control"));
+    public Outcome copy(CopyRequest request) throws McpException {
+        if (request.writesThrough()) {
+            writeThrough(request);
+            return Outcome.COPIED;
+        }
+        boolean stream = streams(request);
+        List<Chunk> chunks = stream ? List.of() : plan(request);
+        Scratch scratch = Scratch.create(request);
         Thread onInterrupt = new Thread(scratch::interrupt, "mcp-interrupted");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            prepare(request, scratch.part, before.sizeBytes());
-            if (before.sizeBytes() > 0) {
-                copyChunks(request, scratch, before.sizeBytes());
+            if (stream) {
+                stream(request, scratch);
+            } else {
+                prepare(request, scratch, chunks);
+                if (!chunks.isEmpty()) {
+                    copyChunks(request, scratch, chunks);
+                }
+                checkSourceUnchanged(request);
             }
-            if (!before.equals(sourceState(request))) {
-                throw new McpException(quote(request.sourceName()) + " changed while it was being copied; "
-                        + quote(request.targetName()) + " was left as it was");
-            }
-            commit(request, scratch);
-        } catch (IOException e) {
-            scratch.awaitExitIfInterrupted();
-            throw new McpException("error copying " + quote(request.sourceName()) + " to " + quote(request.targetName())
-                    + ": " + reason(e), e);
+            return commit(request, scratch);
         } catch (McpException | RuntimeException e) {
             scratch.awaitExitIfInterrupted();
             throw e;
@@ -89,146 +131,176 @@ public final class Coordinator {
         }
     }
 
-    /** A name short enough that the scratch files' names stay within NAME_MAX (255 bytes). */
-    private static String shortened(String name) {
-        return name.length() <= MAX_STEM_CHARS ? name : name.substring(0, MAX_STEM_CHARS);
-    }
-
-    private static SourceState readable(CopyRequest request) throws McpException {
-        try (NativeFile source = NativeFile.openForReading(request.source())) {
-            return sourceState(request);
-        } catch (ErrnoException e) {
-            throw new McpException("cannot open " + quote(request.sourceName()) + " for reading: " + e.reason(), e);
+    /**
+     * True if the source must be streamed: it is not a regular file, its file system's sizes say
+     * nothing (procfs, sysfs), it claims to be empty (such files are often not), or it cannot be
+     * mapped (tried on its first page).
+     */
+    private static boolean streams(CopyRequest request) throws McpException {
+        FileStatus status = request.sourceStatus();
+        if (!status.isRegularFile() || status.sizeBytes() == 0) {
+            return true;
         }
-    }
-
-    private static SourceState sourceState(CopyRequest request) throws McpException {
         try {
-            return SourceState.of(request.source());
-        } catch (IOException e) {
-            throw new McpException("cannot stat " + quote(request.sourceName()) + ": " + reason(e), e);
-        }
-    }
-
-    /** Creates the temporary file, reserves its blocks and sets its size. */
-    private static void prepare(CopyRequest request, Path part, long sizeBytes) throws McpException, IOException {
-        NativeFile file;
-        try {
-            file = NativeFile.createExclusive(part, 0600);
-        } catch (ErrnoException e) {
-            throw new McpException("cannot create regular file " + quote(request.targetName()) + ": " + e.reason(), e);
-        }
-        try (file) {
-            if (sizeBytes > 0) {
-                file.reserve(sizeBytes);
-                file.truncate(sizeBytes);
+            if (SIZE_LESS_FILE_SYSTEMS.contains(request.source().fileSystemType())) {
+                return true;
             }
+            request.source().map(0, Math.min(status.sizeBytes(), Posix.pageSize()), Mapping.Access.READ_ONLY).close();
+            return false;
+        } catch (ErrnoException e) {
+            if (e.call().equals("mmap")) {
+                return true;
+            }
+            throw new McpException("cannot stat " + quote(request.sourceName()) + ": " + e.reason(), e);
+        }
+    }
+
+    /** The chunks of the source's data, checked before any space is reserved. */
+    private List<Chunk> plan(CopyRequest request) throws McpException {
+        long pageSize = Posix.pageSize();
+        long size = request.sourceStatus().sizeBytes();
+        List<long[]> extents;
+        try {
+            extents = Extents.of(request.source(), size, pageSize);
+        } catch (ErrnoException e) {
+            throw new McpException("error reading " + quote(request.sourceName()) + ": " + e.reason(), e);
+        }
+        long dataBytes = extents.stream().mapToLong(extent -> extent[1] - extent[0]).sum();
+        long chunk = chunkBytes > 0 ? chunkBytes : ChunkPlan.autoChunkBytes(dataBytes, processes, pageSize);
+        try {
+            return ChunkPlan.split(0, extents, chunk, pageSize);
+        } catch (IllegalArgumentException e) {
+            throw new McpException("cannot copy " + quote(request.sourceName()) + ": " + e.getMessage()
+                    + "; choose a larger --chunk-size");
+        }
+    }
+
+    /** Reserves the blocks of the source's data ranges, so that a full disk fails here, and sets the copy's size. */
+    private static void prepare(CopyRequest request, Scratch scratch, List<Chunk> chunks) throws McpException {
+        try {
+            for (Chunk chunk : chunks) {
+                if (!scratch.part.reserve(chunk.offset(), chunk.lengthBytes())) {
+                    break; // the file system cannot reserve: a full disk will show as a write fault
+                }
+            }
+            scratch.part.truncate(request.sourceStatus().sizeBytes());
         } catch (ErrnoException e) {
             throw new McpException("error writing " + quote(request.targetName()) + ": " + e.reason(), e);
         }
     }
 
-    private void copyChunks(CopyRequest request, Scratch scratch, long sizeBytes)
-            throws McpException, IOException {
+    private void copyChunks(CopyRequest request, Scratch scratch, List<Chunk> chunks) throws McpException {
         long pageSize = Posix.pageSize();
-        long chunk = chunkBytes > 0 ? chunkBytes : ChunkPlan.autoChunkBytes(sizeBytes, processes, pageSize);
-        List<Chunk> chunks = ChunkPlan.split(0, sizeBytes, chunk, pageSize);
         int workers = Math.min(processes, chunks.size());
-        List<ControlFile.FileEntry> files = List.of(new ControlFile.FileEntry(request.source().toAbsolutePath(), scratch.part, sizeBytes));
-        try (ControlFile control = ControlFile.create(scratch.control, files, chunks, workers, pageSize)) {
-            for (int round = 1; ; round++) {
-                runWorkers(request, control, scratch, Math.min(workers, chunksIn(control, ControlFile.PENDING).size()));
-                List<Integer> mismatched = Verifier.mismatches(control, 0, scratch.part,
-                        Math.min(workers, Runtime.getRuntime().availableProcessors()));
-                if (mismatched.isEmpty()) {
-                    return;
-                }
-                if (round == MAX_ROUNDS) {
-                    Chunk bad = control.chunk(mismatched.get(0));
-                    throw new McpException("verification of " + quote(request.targetName()) + " failed: bytes "
-                            + bad.offset() + ".." + bad.end() + " differ from " + quote(request.sourceName()) + " after "
-                            + round + " attempts; " + quote(request.targetName()) + " was left as it was");
-                }
-                for (int index : mismatched) {
-                    control.reset(index, ControlFile.DONE);
+        try {
+            FileStatus partStatus = scratch.part.status();
+            List<ControlFile.FileEntry> files = List.of(ControlFile.FileEntry.of(request.source(), request.sourceStatus(),
+                    scratch.part, partStatus, request.sourceStatus().sizeBytes()));
+            try (ControlFile control = ControlFile.create(scratch.createControl(), files, chunks, workers, pageSize)) {
+                for (int round = 1; ; round++) {
+                    runWorkers(request, control, scratch, Math.min(workers, control.countInState(ControlFile.PENDING)));
+                    if (verifyMedia) {
+                        scratch.part.sync();
+                        scratch.part.adviseDontNeed(0, 0);
+                    }
+                    List<Integer> mismatched = Verifier.mismatches(control, 0, scratch.part,
+                            Math.min(workers, Runtime.getRuntime().availableProcessors()));
+                    if (mismatched.isEmpty()) {
+                        return;
+                    }
+                    if (round == MAX_ROUNDS) {
+                        Chunk bad = control.chunk(mismatched.get(0));
+                        throw new McpException("verification of " + quote(request.targetName()) + " failed: bytes "
+                                + bad.offset() + ".." + bad.end() + " differ from " + quote(request.sourceName()) + " after "
+                                + round + " attempts; " + quote(request.targetName()) + " was left as it was");
+                    }
+                    for (int index : mismatched) {
+                        control.reset(index, ControlFile.DONE);
+                    }
                 }
             }
+        } catch (ErrnoException e) {
+            throw new McpException("error writing " + quote(request.targetName()) + ": " + e.reason(), e);
+        } catch (IOException e) {
+            throw new McpException("error copying " + quote(request.sourceName()) + " to " + quote(request.targetName())
+                    + ": " + e.getMessage(), e);
         }
     }
 
-    /** Runs {@code count} workers until every chunk is done, replacing workers that die silently. */
+    /**
+     * Runs {@code count} workers until every chunk is done, replacing workers that die without a
+     * word or stop beating; a worker that reports an error fails the copy with it.
+     */
     private void runWorkers(CopyRequest request, ControlFile control, Scratch scratch, int count)
             throws McpException, IOException {
         int replacements = 0;
         for (int slot = 0; slot < count; slot++) {
-            scratch.started(start(control, scratch.control, slot));
+            scratch.started(start(control, scratch, slot));
         }
-        while (true) {
+        while (control.countInState(ControlFile.DONE) < control.chunkCount()) {
             List<WorkerProcess> running = scratch.running();
-            if (running.isEmpty()) {
-                // A worker killed between claiming a chunk and naming itself its owner leaves a
-                // claim nobody released; with every worker gone, no claim is live.
-                List<Integer> stale = chunksIn(control, ControlFile.CLAIMED);
-                if (stale.isEmpty() || replacements >= MAX_REPLACEMENTS) {
-                    break;
-                }
-                replacements++;
-                stale.forEach(chunk -> control.reset(chunk, ControlFile.CLAIMED));
-                scratch.started(start(control, scratch.control, 0));
-                continue;
-            }
             awaitAnyExit(running);
             for (WorkerProcess worker : running) {
                 if (worker.process.isAlive()) {
+                    if (isStuck(control, worker)) {
+                        worker.stuck = true;
+                        worker.kill();
+                    }
                     continue;
                 }
                 scratch.exited(worker);
-                int status = worker.process.exitValue();
-                if (status == 0 && control.slotState(worker.slot) == ControlFile.SLOT_FINISHED) {
+                long state = control.slotState(worker.slot);
+                if (state == ControlFile.SLOT_FINISHED) {
                     continue;
                 }
-                List<String> said = worker.errorLines();
-                if (said.isEmpty() && replacements < MAX_REPLACEMENTS) {
-                    replacements++;
-                    release(control, worker.process.pid());
-                    scratch.started(start(control, scratch.control, worker.slot));
-                    continue;
+                if (state == ControlFile.SLOT_FAILED && worker.process.exitValue() == WorkerMain.EXIT_FAILED) {
+                    control.requestStop();
+                    throw failure(request, control.slotError(worker.slot));
                 }
-                control.requestStop();
-                throw new McpException("error copying " + quote(request.sourceName()) + " to " + quote(request.targetName())
-                        + ": " + (said.isEmpty() ? describeExit(worker, status) : String.join("; ", said)));
+                control.release(worker.process.pid());
+                if (replacements == MAX_REPLACEMENTS) {
+                    control.requestStop();
+                    throw new McpException("error copying " + quote(request.sourceName()) + " to " + quote(request.targetName())
+                            + ": " + describeExit(worker) + ", and " + MAX_REPLACEMENTS + " workers before it; "
+                            + quote(request.targetName()) + " was left as it was");
+                }
+                replacements++;
+                scratch.started(start(control, scratch, worker.slot));
             }
-        }
-        for (int chunk = 0; chunk < control.chunkCount(); chunk++) {
-            if (control.chunkState(chunk) != ControlFile.DONE) {
-                throw new IllegalStateException("every worker finished but chunk " + chunk + " is in state " + control.chunkState(chunk));
+            if (scratch.running().isEmpty() && control.countInState(ControlFile.DONE) < control.chunkCount()) {
+                // Every worker finished, yet chunks remain: handed back by a worker that died after
+                // the others had found nothing left to claim.
+                scratch.started(start(control, scratch, 0));
             }
         }
     }
 
-    private static List<Integer> chunksIn(ControlFile control, long state) {
-        List<Integer> chunks = new ArrayList<>();
-        for (int chunk = 0; chunk < control.chunkCount(); chunk++) {
-            if (control.chunkState(chunk) == state) {
-                chunks.add(chunk);
-            }
+    private static boolean isStuck(ControlFile control, WorkerProcess worker) {
+        long now = System.nanoTime();
+        long state = control.slotState(worker.slot);
+        if (state == ControlFile.SLOT_RUNNING) {
+            return now - control.heartbeatNanos(worker.slot) > HEARTBEAT_TIMEOUT_NANOS;
         }
-        return chunks;
+        return state == ControlFile.SLOT_EMPTY && now - worker.startedNanos > START_TIMEOUT_NANOS;
     }
 
-    private WorkerProcess start(ControlFile control, Path controlPath, int slot) throws IOException {
+    private WorkerProcess start(ControlFile control, Scratch scratch, int slot) throws IOException {
         control.clearSlot(slot);
+        FileStatus status = scratch.control.status();
         try {
-            return new WorkerProcess(slot, launcher.start(controlPath, slot));
+            return new WorkerProcess(slot, launcher.start(scratch.control.descriptor(), status.device(), status.inode(), slot));
         } catch (IOException e) {
-            throw new IOException("cannot start worker " + String.join(" ", launcher.command(controlPath, slot)) + ": " + reason(e), e);
+            throw new IOException("cannot start a worker process: " + e.getMessage(), e);
         }
     }
 
     private static void awaitAnyExit(List<WorkerProcess> running) {
+        if (running.isEmpty()) {
+            return;
+        }
         CompletableFuture<?>[] exits = running.stream().map(worker -> worker.process.onExit()).toArray(CompletableFuture[]::new);
         try {
-            CompletableFuture.anyOf(exits).get(1, TimeUnit.SECONDS);
+            CompletableFuture.anyOf(exits).get(SUPERVISE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             // Look again: something exited, or nothing did yet.
         } catch (InterruptedException e) {
@@ -236,40 +308,115 @@ public final class Coordinator {
         }
     }
 
-    /** Hands the chunks a dead worker held back to the others. */
-    private static void release(ControlFile control, long pid) {
-        for (int chunk = 0; chunk < control.chunkCount(); chunk++) {
-            if (control.chunkState(chunk) == ControlFile.CLAIMED && control.chunkOwner(chunk) == pid) {
-                control.reset(chunk, ControlFile.CLAIMED);
+    private static String describeExit(WorkerProcess worker) {
+        if (worker.stuck) {
+            return "worker process " + worker.process.pid() + " stopped responding and was killed";
+        }
+        int status = worker.process.exitValue();
+        String how = status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status;
+        List<String> said = worker.errorLines();
+        return "worker process " + worker.process.pid() + " " + how + (said.isEmpty() ? "" : " (" + said.get(0) + ")");
+    }
+
+    /** The message for an error a worker recorded. */
+    private static McpException failure(CopyRequest request, WorkerError error) {
+        String source = quote(request.sourceName());
+        String target = quote(request.targetName());
+        String reason = error.errno() != 0 ? ErrnoException.of("", error.errno(), null).reason() : error.message();
+        String what;
+        switch (error.kind()) {
+            case SOURCE_CHANGED:
+                what = source + " changed while it was being copied";
+                break;
+            case SOURCE_READ:
+                what = "error reading " + source + ": " + reason;
+                break;
+            case TARGET_WRITE:
+                what = "error writing " + target + ": " + reason;
+                break;
+            default:
+                what = "error copying " + source + " to " + target + ": " + error.message();
+                break;
+        }
+        return new McpException(what + "; " + target + " was left as it was");
+    }
+
+    private static void checkSourceUnchanged(CopyRequest request) throws McpException {
+        try {
+            if (!request.source().status().isUnchangedSince(request.sourceStatus())) {
+                throw sourceChanged(request);
             }
+        } catch (ErrnoException e) {
+            throw new McpException("cannot stat " + quote(request.sourceName()) + ": " + e.reason(), e);
         }
     }
 
-    private static String describeExit(WorkerProcess worker, int status) {
-        String how = status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status;
-        return "worker process " + worker.process.pid() + " " + how;
+    private static McpException sourceChanged(CopyRequest request) {
+        return new McpException(quote(request.sourceName()) + " changed while it was being copied; "
+                + quote(request.targetName()) + " was left as it was");
+    }
+
+    /** Streams the source into the temporary file, then reads the copy back against the bytes' checksum. */
+    private void stream(CopyRequest request, Scratch scratch) throws McpException {
+        Streamer.Streamed streamed;
+        try {
+            streamed = Streamer.copy(request.source(), scratch.part);
+        } catch (Streamer.StreamException e) {
+            throw e.reading
+                    ? new McpException("error reading " + quote(request.sourceName()) + ": " + e.errno().reason(), e)
+                    : new McpException("error writing " + quote(request.targetName()) + ": " + e.errno().reason(), e);
+        }
+        try {
+            scratch.part.sync();
+            if (verifyMedia) {
+                scratch.part.adviseDontNeed(0, 0);
+            }
+            long size = scratch.part.status().sizeBytes();
+            if (size != streamed.bytes() || (size > 0 && Verifier.crc32c(scratch.part, 0, size) != streamed.crc32c())) {
+                throw new McpException("verification of " + quote(request.targetName()) + " failed: it differs from what was read of "
+                        + quote(request.sourceName()) + "; " + quote(request.targetName()) + " was left as it was");
+            }
+        } catch (ErrnoException e) {
+            throw new McpException("error writing " + quote(request.targetName()) + ": " + e.reason(), e);
+        }
+    }
+
+    /** DEST is a FIFO or a device: the bytes are written into it, as cp does; nothing can be read back. */
+    private static void writeThrough(CopyRequest request) throws McpException {
+        try {
+            Streamer.copy(request.source(), request.existing());
+        } catch (Streamer.StreamException e) {
+            throw e.reading
+                    ? new McpException("error reading " + quote(request.sourceName()) + ": " + e.errno().reason(), e)
+                    : new McpException("error writing " + quote(request.targetName()) + ": " + e.errno().reason(), e);
+        }
     }
 
     /**
-     * Makes the copy durable, gives it its mode, and renames it over the destination, unless the
-     * coordinator was interrupted first.
+     * Gives the copy DEST's attributes, syncs it, and renames it over DEST, unless the coordinator
+     * was interrupted first.
      */
-    private static void commit(CopyRequest request, Scratch scratch) throws IOException {
-        try (FileChannel channel = FileChannel.open(scratch.part, StandardOpenOption.WRITE)) {
-            channel.force(true);
+    private static Outcome commit(CopyRequest request, Scratch scratch) throws McpException {
+        Attributes.apply(request, scratch.part);
+        try {
+            scratch.part.sync();
+        } catch (ErrnoException e) {
+            throw new McpException("error writing " + quote(request.targetName()) + ": " + e.reason(), e);
         }
-        Files.setPosixFilePermissions(scratch.part, request.mode());
         synchronized (scratch) {
-            if (!scratch.interrupted) {
-                Files.move(scratch.part, request.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                try (FileChannel directory = FileChannel.open(scratch.part.getParent(), StandardOpenOption.READ)) {
-                    directory.force(true);
-                }
-                scratch.committed = true;
-                return;
+            if (scratch.interrupted) {
+                scratch.awaitExitIfInterrupted();
             }
+            scratch.rename();
         }
-        scratch.awaitExitIfInterrupted();
+        try {
+            request.directory().sync();
+            return Outcome.COPIED;
+        } catch (ErrnoException e) {
+            System.err.println("mcp: warning: " + quote(request.targetName()) + " was replaced by the verified copy, but its "
+                    + "directory could not be synced (" + e.reason() + "): the replacement may not survive a crash");
+            return Outcome.COPIED_NOT_DURABLE;
+        }
     }
 
     /**
@@ -279,15 +426,93 @@ public final class Coordinator {
      * rename.
      */
     private static final class Scratch {
-        final Path part;
-        final Path control;
+        final CopyRequest request;
+        final String stem;
+        final NativeFile part;
+        NativeFile control;
+        private FileStatus partStatus;
+        private FileStatus controlStatus;
         private final List<WorkerProcess> workers = new ArrayList<>();
         private boolean interrupted;
         private boolean committed;
 
-        Scratch(Path part, Path control) {
+        private Scratch(CopyRequest request, String stem, NativeFile part, FileStatus partStatus) {
+            this.request = request;
+            this.stem = stem;
             this.part = part;
-            this.control = control;
+            this.partStatus = partStatus;
+        }
+
+        /** Creates the temporary file beside DEST: {@code O_EXCL | O_NOFOLLOW}, mode 0600. */
+        static Scratch create(CopyRequest request) throws McpException {
+            String stem = "." + shortened(request.leaf()) + "." + String.format("%016x", ThreadLocalRandom.current().nextLong());
+            NativeFile part;
+            try {
+                part = NativeFile.open(request.directory(), stem + ".mcp-part", 0600,
+                        NativeFile.Open.READ_WRITE, NativeFile.Open.CREATE_NEW);
+            } catch (ErrnoException e) {
+                if (request.existing() != null && e.errno() == ErrnoException.EACCES) {
+                    throw new McpException("cannot replace " + quote(request.targetName()) + ": its directory is not writable "
+                            + "(mcp replaces a file by renaming a verified copy over it, and never writes into it in place)", e);
+                }
+                throw new McpException("cannot create regular file " + quote(request.targetName()) + ": " + e.reason(), e);
+            }
+            try {
+                return new Scratch(request, stem, part, part.status());
+            } catch (ErrnoException e) {
+                throw new McpException("cannot create regular file " + quote(request.targetName()) + ": " + e.reason(), e);
+            }
+        }
+
+        /** Creates the control file beside the temporary file, the same way. */
+        NativeFile createControl() throws ErrnoException {
+            NativeFile file = NativeFile.open(request.directory(), stem + ".mcp-control", 0600,
+                    NativeFile.Open.READ_WRITE, NativeFile.Open.CREATE_NEW);
+            synchronized (this) {
+                control = file;
+                controlStatus = file.status();
+            }
+            return file;
+        }
+
+        /** A name short enough that the scratch files' names stay within NAME_MAX (255 bytes). */
+        private static String shortened(String name) {
+            return name.length() <= MAX_STEM_CHARS ? name : name.substring(0, MAX_STEM_CHARS);
+        }
+
+        /**
+         * Renames the copy over DEST, after checking that its name is still the file mcp wrote, and
+         * checks afterwards that DEST is that file: another user who can write the directory could
+         * have put something else under either name.
+         */
+        void rename() throws McpException {
+            String partName = stem + ".mcp-part";
+            String target = quote(request.targetName());
+            try {
+                if (!isOurs(partName, partStatus)) {
+                    throw new McpException("the temporary copy of " + target + " was replaced by another process; "
+                            + target + " was left as it was");
+                }
+                NativeFile.rename(request.directory(), partName, request.directory(), request.leaf());
+                committed = true;
+                if (!isOurs(request.leaf(), partStatus)) {
+                    throw new McpException(target + " was replaced by another process while mcp renamed the verified copy over it");
+                }
+            } catch (ErrnoException e) {
+                throw new McpException("cannot replace " + target + ": " + e.reason()
+                        + (committed ? "" : "; " + target + " was left as it was"), e);
+            }
+        }
+
+        private boolean isOurs(String name, FileStatus ours) throws ErrnoException {
+            try {
+                return NativeFile.status(request.directory(), name, false).isSameFile(ours);
+            } catch (ErrnoException e) {
+                if (e.errno() == ErrnoException.ENOENT) {
+                    return false;
+                }
+                throw e;
+            }
         }
 
         synchronized void started(WorkerProcess worker) {
@@ -310,7 +535,7 @@ public final class Coordinator {
             synchronized (this) {
                 if (committed) {
                     // The destination already holds the verified copy: report success, not 130.
-                    Runtime.getRuntime().halt(McpCommand.EXIT_OK);
+                    Runtime.getRuntime().halt(0);
                 }
                 interrupted = true;
             }
@@ -335,22 +560,36 @@ public final class Coordinator {
             }
         }
 
-        /** Stops every worker and removes both files; the rename, if it happened, already took the part away. */
+        /**
+         * Stops every worker and removes both files, each only if its name still is the file mcp
+         * created; the rename, if it happened, already took the temporary file's name away.
+         */
         synchronized void discard() {
             workers.forEach(WorkerProcess::kill);
             for (WorkerProcess worker : workers) {
                 worker.process.onExit().join();
             }
             workers.clear();
+            remove(stem + ".mcp-part", partStatus, part);
+            partStatus = null;
+            if (control != null) {
+                remove(stem + ".mcp-control", controlStatus, control);
+                controlStatus = null;
+            }
+        }
+
+        private void remove(String name, FileStatus ours, NativeFile file) {
             try {
-                Files.deleteIfExists(part);
-            } catch (IOException e) {
-                System.err.println("mcp: cannot remove " + quote(part) + ": " + reason(e));
+                if (ours != null && isOurs(name, ours)) {
+                    NativeFile.unlink(request.directory(), name);
+                }
+            } catch (ErrnoException e) {
+                System.err.println("mcp: cannot remove " + quote(name) + ": " + e.reason());
             }
             try {
-                Files.deleteIfExists(control);
-            } catch (IOException e) {
-                System.err.println("mcp: cannot remove " + quote(control) + ": " + reason(e));
+                file.close();
+            } catch (ErrnoException e) {
+                // Everything that mattered was synced or is being thrown away.
             }
         }
     }

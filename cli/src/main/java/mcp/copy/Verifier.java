@@ -1,11 +1,7 @@
 package mcp.copy;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -13,19 +9,26 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
+import mcp.nativebridge.ErrnoException;
+import mcp.nativebridge.NativeFile;
 
 /**
- * Reads the copy back and compares each chunk's CRC32C with the checksum its worker computed from
- * the source: a single wrong byte anywhere in a chunk changes its CRC32C.
+ * Reads the copy back and compares each chunk's CRC32C with the checksum its worker computed of
+ * what it wrote: a single wrong byte anywhere in a chunk changes its CRC32C. Only chunks are read;
+ * the holes between them were never written, and read as zeros as they do in the source.
  */
 final class Verifier {
     private static final int BUFFER_BYTES = 1 << 20;
+    private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER_BYTES));
 
     private Verifier() {
     }
 
-    /** The indexes of the done chunks of {@code control} whose bytes in {@code target} do not match. */
-    static List<Integer> mismatches(ControlFile control, int fileIndex, Path target, int threads) throws IOException {
+    /**
+     * The indexes of the done chunks of file {@code fileIndex} of {@code control} whose bytes in
+     * {@code target} do not match.
+     */
+    static List<Integer> mismatches(ControlFile control, int fileIndex, NativeFile target, int threads) throws IOException {
         List<Integer> chunks = new ArrayList<>();
         for (int chunk = 0; chunk < control.chunkCount(); chunk++) {
             if (control.chunk(chunk).fileIndex() == fileIndex) {
@@ -37,46 +40,47 @@ final class Verifier {
             thread.setDaemon(true);
             return thread;
         });
-        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.READ)) {
-            ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER_BYTES));
-            List<Future<Boolean>> results = new ArrayList<>();
+        try {
+            List<Future<Long>> results = new ArrayList<>();
             for (int chunk : chunks) {
-                results.add(pool.submit(() -> crc32c(channel, control.chunk(chunk), buffers.get()) == control.chunkCrc(chunk)));
+                Chunk range = control.chunk(chunk);
+                results.add(pool.submit(() -> crc32c(target, range.offset(), range.lengthBytes())));
             }
             List<Integer> mismatched = new ArrayList<>();
             for (int i = 0; i < chunks.size(); i++) {
-                if (!results.get(i).get()) {
+                if (results.get(i).get() != control.chunkCrc(chunks.get(i))) {
                     mismatched.add(chunks.get(i));
                 }
             }
             return mismatched;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof UncheckedIOException) {
-                throw ((UncheckedIOException) e.getCause()).getCause();
+            if (e.getCause() instanceof IOException) {
+                throw (IOException) e.getCause();
             }
-            throw new IOException("verifying '" + target + "' failed", e.getCause());
+            throw new IOException("verifying '" + target.name() + "' failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("verifying '" + target + "' was interrupted", e);
+            throw new IOException("verifying '" + target.name() + "' was interrupted", e);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    static long crc32c(FileChannel channel, Chunk chunk, ByteBuffer buffer) {
+    /**
+     * The CRC32C of {@code [offset, offset + length)} of {@code file}, read with {@code pread}: a
+     * copy shorter than it should be reads short, where a mapping would fault.
+     */
+    static long crc32c(NativeFile file, long offset, long lengthBytes) throws ErrnoException {
+        ByteBuffer buffer = BUFFERS.get();
         CRC32C crc = new CRC32C();
-        try {
-            for (long at = chunk.offset(); at < chunk.end(); ) {
-                buffer.clear().limit((int) Math.min(buffer.capacity(), chunk.end() - at));
-                int read = channel.read(buffer, at);
-                if (read < 0) {
-                    break;
-                }
-                at += read;
-                crc.update(buffer.flip());
+        for (long at = offset; at < offset + lengthBytes; ) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), offset + lengthBytes - at));
+            int read = file.read(buffer, at);
+            if (read == 0) {
+                break;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            at += read;
+            crc.update(buffer.flip());
         }
         return crc.getValue();
     }

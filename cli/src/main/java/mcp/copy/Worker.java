@@ -1,24 +1,17 @@
 package mcp.copy;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.zip.CRC32C;
-import mcp.nativebridge.Mapping;
+import mcp.nativebridge.ErrnoException;
+import mcp.nativebridge.FileStatus;
 import mcp.nativebridge.NativeFile;
 
 /**
- * The copy loop of one worker process: claim a chunk, copy it window by window through two
- * mappings, checksum the source bytes, {@code msync(MS_SYNC)}, mark the chunk done; until no chunk
- * is pending or the coordinator asks to stop.
+ * The copy loop of one worker process: claim a chunk, copy it ({@link ChunkCopier}), mark it done
+ * with the checksum of what was written; until no chunk is pending or the coordinator asks to
+ * stop. It reaches the files through the coordinator's descriptors, checking each one's identity.
  */
 final class Worker implements AutoCloseable {
-    /** The most a worker maps of each file at once: keeps address space and page tables small. */
-    static final long WINDOW_BYTES = 16L << 20;
-    /** Bytes copied and checksummed together, small enough to stay in the CPU cache in between. */
-    private static final int SLICE_BYTES = 256 << 10;
-
     private final ControlFile control;
     private final int slot;
     private final long pid = ProcessHandle.current().pid();
@@ -29,14 +22,21 @@ final class Worker implements AutoCloseable {
         this.slot = slot;
     }
 
-    void run() throws IOException {
+    /** Copies chunks until none is left; on failure, records why in the slot and throws. */
+    void run() throws CopyFailure {
         control.slotStarted(slot, pid);
         int chunk;
         while (control.isRunning() && (chunk = control.claimNext(pid)) >= 0) {
             long crc;
             try {
-                crc = copy(control.chunk(chunk));
-            } catch (IOException | RuntimeException e) {
+                NativeFile[] files = files(control.chunk(chunk).fileIndex());
+                crc = ChunkCopier.copy(files[0], files[1], control.chunk(chunk), bytes -> {
+                    control.addBytesCopied(slot, bytes);
+                    control.heartbeat(slot);
+                });
+            } catch (CopyFailure e) {
+                WorkerError error = e.error();
+                control.slotFailed(slot, new WorkerError(error.kind(), error.errno(), chunk, error.message()));
                 control.markFailed(chunk);
                 throw e;
             }
@@ -45,47 +45,16 @@ final class Worker implements AutoCloseable {
         control.slotFinished(slot);
     }
 
-    private long copy(Chunk chunk) throws IOException {
-        NativeFile[] files = files(chunk.fileIndex());
-        NativeFile source = files[0];
-        NativeFile target = files[1];
-        CRC32C crc = new CRC32C();
-        try {
-            for (long offset = chunk.offset(); offset < chunk.end(); offset += WINDOW_BYTES) {
-                long length = Math.min(WINDOW_BYTES, chunk.end() - offset);
-                try (Mapping from = source.map(offset, length, Mapping.Access.READ_ONLY);
-                     Mapping to = target.map(offset, length, Mapping.Access.READ_WRITE)) {
-                    from.adviseSequential();
-                    copy(from.buffer(), to.buffer(), crc);
-                    to.sync();
-                }
-                control.addBytesCopied(slot, length);
-                control.heartbeat(slot);
-            }
-        } catch (InternalError e) {
-            // SIGBUS, thrown at or soon after the access: a mapped page lies beyond the end of the file.
-            throw new IOException("'" + source.path() + "' shrank while it was being copied", e);
-        }
-        return crc.getValue();
-    }
-
-    private static void copy(ByteBuffer from, ByteBuffer to, CRC32C crc) {
-        for (int at = 0; at < from.limit(); at += SLICE_BYTES) {
-            int length = Math.min(SLICE_BYTES, from.limit() - at);
-            ByteBuffer slice = from.slice(at, length);
-            to.put(at, slice, 0, length);
-            crc.update(slice);
-        }
-    }
-
-    private NativeFile[] files(int fileIndex) throws IOException {
+    private NativeFile[] files(int fileIndex) throws CopyFailure {
         NativeFile[] files = openFiles.get(fileIndex);
         if (files == null) {
-            NativeFile source = NativeFile.openForReading(control.sourcePath(fileIndex));
+            ControlFile.FileEntry entry = control.file(fileIndex);
+            NativeFile source = reach(entry.sourceFd(), entry.sourceDevice(), entry.sourceInode(), NativeFile.Open.READ);
             try {
-                files = new NativeFile[] {source, NativeFile.openForWriting(control.targetPath(fileIndex))};
-            } catch (IOException e) {
-                source.close();
+                files = new NativeFile[] {source,
+                    reach(entry.targetFd(), entry.targetDevice(), entry.targetInode(), NativeFile.Open.READ_WRITE)};
+            } catch (CopyFailure e) {
+                closeQuietly(source);
                 throw e;
             }
             openFiles.put(fileIndex, files);
@@ -93,11 +62,47 @@ final class Worker implements AutoCloseable {
         return files;
     }
 
+    /** Opens the coordinator's descriptor {@code fd}, if it is still the file with that identity. */
+    private NativeFile reach(int fd, long device, long inode, NativeFile.Open how) throws CopyFailure {
+        return reach(control.coordinatorPid(), fd, device, inode, how);
+    }
+
+    static NativeFile reach(long coordinatorPid, int fd, long device, long inode, NativeFile.Open how) throws CopyFailure {
+        NativeFile file;
+        try {
+            file = NativeFile.openDescriptorOf(coordinatorPid, fd, how);
+        } catch (ErrnoException e) {
+            throw new CopyFailure(new WorkerError(WorkerError.Kind.OPEN, e.errno(), -1, e.getMessage()), e);
+        }
+        try {
+            FileStatus status = file.status();
+            if (status.device() != device || status.inode() != inode) {
+                throw new CopyFailure(new WorkerError(WorkerError.Kind.OPEN, 0, -1, "descriptor " + fd + " of process "
+                        + coordinatorPid + " is not the file the coordinator named"), null);
+            }
+            return file;
+        } catch (ErrnoException e) {
+            closeQuietly(file);
+            throw new CopyFailure(new WorkerError(WorkerError.Kind.OPEN, e.errno(), -1, e.getMessage()), e);
+        } catch (CopyFailure e) {
+            closeQuietly(file);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(NativeFile file) {
+        try {
+            file.close();
+        } catch (ErrnoException e) {
+            // Closing a descriptor only read from: nothing was lost.
+        }
+    }
+
     @Override
-    public void close() throws IOException {
+    public void close() {
         for (NativeFile[] files : openFiles.values()) {
-            files[0].close();
-            files[1].close();
+            closeQuietly(files[0]);
+            closeQuietly(files[1]);
         }
         openFiles.clear();
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Starts worker JVMs: the running runtime's own {@code java}, the same class path, and
@@ -15,19 +16,28 @@ public class WorkerLauncher {
     /**
      * Workers copy through direct buffers and allocate almost nothing: a small heap and the serial
      * collector keep their start-up and footprint small. C2 stays on: it has the CRC32C intrinsic.
-     * JNA's native calls are allowed explicitly, or newer JDKs warn on stderr.
+     * JNA's native calls are allowed explicitly, or newer JDKs warn on stderr. A crash report goes
+     * to the worker's stderr, which the coordinator reads, never into a file in the user's current
+     * directory, and no core file is written there either.
      */
     static final List<String> JVM_OPTIONS = List.of(
             "-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-XX:-UsePerfData", "-Xshare:auto",
+            "-XX:+ErrorFileToStderr", "-XX:-CreateCoredumpOnCrash",
             "--enable-native-access=ALL-UNNAMED");
 
-    /** The command line of the worker in {@code slot}. */
-    public List<String> command(Path controlFile, int slot) {
+    /** Variables through which a user's environment would add options to every JVM, and print that it did. */
+    static final List<String> JVM_ENVIRONMENT = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+
+    /**
+     * The command line of the worker in {@code slot}: it reaches the control file as descriptor
+     * {@code controlFd} of this process, which must have that device and inode.
+     */
+    public List<String> command(int controlFd, long controlDevice, long controlInode, int slot) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
-        // JNA's settings, among them the library path it found (which spares each worker running
-        // ldconfig to find it again); not the flag that says this JVM has loaded JNA already.
+        // JNA's settings, among them where its native library is (which spares each worker finding
+        // it again); not the flag that says this JVM has loaded JNA already.
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith("jna.") && !name.equals("jna.loaded")) {
                 command.add("-D" + name + "=" + System.getProperty(name));
@@ -36,17 +46,22 @@ public class WorkerLauncher {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(WorkerMain.class.getName());
-        command.add(controlFile.toString());
+        command.add(Long.toString(ProcessHandle.current().pid()));
+        command.add(Integer.toString(controlFd));
+        command.add(Long.toString(controlDevice));
+        command.add(Long.toString(controlInode));
         command.add(Integer.toString(slot));
         return command;
     }
 
     /** Starts the worker in {@code slot}. Its standard error is a pipe the caller must drain. */
-    public Process start(Path controlFile, int slot) throws IOException {
-        return new ProcessBuilder(command(controlFile, slot))
+    public Process start(int controlFd, long controlDevice, long controlInode, int slot) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(controlFd, controlDevice, controlInode, slot))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.PIPE)
-                .start();
+                .redirectError(ProcessBuilder.Redirect.PIPE);
+        Map<String, String> environment = builder.environment();
+        JVM_ENVIRONMENT.forEach(environment::remove);
+        return builder.start();
     }
 }

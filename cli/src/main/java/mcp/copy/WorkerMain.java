@@ -1,20 +1,27 @@
 package mcp.copy;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import mcp.cli.Messages;
+import mcp.nativebridge.NativeFile;
+import mcp.nativebridge.Posix;
 
 /**
- * Entry point of a worker JVM: {@code WorkerMain CONTROL_FILE SLOT}.
+ * Entry point of a worker JVM: {@code WorkerMain COORDINATOR_PID CONTROL_FD CONTROL_DEVICE CONTROL_INODE SLOT}.
  *
- * <p>A worker watches the coordinator named in the control file and halts as soon as it is gone
- * (even killed with SIGKILL) rather than copying for nobody. It polls a {@link ProcessHandle},
- * which also recognises a reused pid by its start time; a thread blocked reading a pipe would
- * have been quicker to notice, but it delays the JVM's exit by about 0.3 s.
+ * <p>The worker reaches the control file as descriptor {@code CONTROL_FD} of its coordinator
+ * ({@code /proc/PID/fd/N}) and checks its device and inode against its command line, which only
+ * its parent could write; a file in the destination's directory, which others may be able to
+ * write, is never trusted by name. Errors are recorded in the worker's slot of the control file;
+ * what the JVM prints on stderr is never taken for one.
+ *
+ * <p>A worker watches its coordinator and halts as soon as it is gone (even killed with SIGKILL)
+ * rather than copying for nobody. It polls, which also sees a coordinator that lingers as a
+ * zombie: its children are handed to another parent at once.
  */
 public final class WorkerMain {
     /** Exit status of a worker whose coordinator has gone. */
     public static final int EXIT_ORPHANED = 3;
+    /** Exit status of a worker that failed and said why in its slot. */
+    public static final int EXIT_FAILED = 1;
     /** How long a worker waits for the coordinator to publish the control file. */
     static final long OPEN_TIMEOUT_MILLIS = 10_000;
     /** How often a worker checks that its coordinator is alive. */
@@ -24,35 +31,45 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
-        if (args.length != 2) {
-            System.err.println("usage: WorkerMain CONTROL_FILE SLOT");
+        if (args.length != 5) {
+            System.err.println("usage: WorkerMain COORDINATOR_PID CONTROL_FD CONTROL_DEVICE CONTROL_INODE SLOT");
             System.exit(2);
         }
-        try (ControlFile control = ControlFile.open(Path.of(args[0]), OPEN_TIMEOUT_MILLIS);
-             Worker worker = new Worker(control, Integer.parseInt(args[1]))) {
-            watch(control.coordinatorPid());
-            worker.run();
+        long coordinatorPid = Long.parseLong(args[0]);
+        watch(coordinatorPid);
+        FatalSignals.preferAsOomVictim();
+        ControlFile control;
+        try {
+            NativeFile file = Worker.reach(coordinatorPid, Integer.parseInt(args[1]), Long.parseLong(args[2]),
+                    Long.parseLong(args[3]), NativeFile.Open.READ_WRITE);
+            control = ControlFile.open(file, OPEN_TIMEOUT_MILLIS);
         } catch (IOException | RuntimeException e) {
-            System.err.println(Messages.describe(e));
-            System.exit(1);
-        } catch (InternalError e) {
-            // A SIGBUS from a mapping can surface after the access that caused it (see Mapping).
-            System.err.println("a file shrank while it was being copied (" + Messages.describe(e) + ")");
-            System.exit(1);
+            // Without the control file there is no slot to say it in: the coordinator sees a
+            // worker that exited without finishing and starts another.
+            System.err.println("mcp worker: cannot open the control file: " + e.getMessage());
+            System.exit(EXIT_FAILED);
+            return;
+        }
+        int slot = Integer.parseInt(args[4]);
+        try (control; Worker worker = new Worker(control, slot)) {
+            worker.run();
+        } catch (CopyFailure e) {
+            System.exit(EXIT_FAILED);
+        } catch (IOException | RuntimeException | InternalError e) {
+            control.slotFailed(slot, new WorkerError(WorkerError.Kind.INTERNAL, 0, -1, String.valueOf(e)));
+            System.exit(EXIT_FAILED);
         }
         System.exit(0);
     }
 
     private static void watch(long coordinatorPid) {
         ProcessHandle coordinator = ProcessHandle.of(coordinatorPid).orElse(null);
-        if (coordinator == null || ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) != coordinatorPid) {
+        if (coordinator == null || Posix.parentPid() != coordinatorPid) {
             Runtime.getRuntime().halt(EXIT_ORPHANED);
         }
         Thread watcher = new Thread(() -> {
             try {
-                // A dead coordinator may stay a zombie, still "alive", until its parent reaps it;
-                // its children are handed to another parent at once.
-                while (coordinator.isAlive() && ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == coordinatorPid) {
+                while (coordinator.isAlive() && Posix.parentPid() == coordinatorPid) {
                     Thread.sleep(PARENT_POLL_MILLIS);
                 }
             } catch (InterruptedException e) {

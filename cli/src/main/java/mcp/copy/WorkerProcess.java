@@ -7,12 +7,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A started worker JVM as the coordinator sees it: the process and what it said on stderr. */
+/**
+ * A started worker JVM as the coordinator sees it: the process and what it said on stderr. Errors
+ * come through the control file; stderr (a JVM's crash report, warnings) is kept only to describe a
+ * worker that died without a word.
+ */
 final class WorkerProcess {
     private static final int MAX_LINES_KEPT = 20;
 
     final int slot;
     final Process process;
+    /** {@code System.nanoTime()} when it was started. */
+    final long startedNanos = System.nanoTime();
+    /** Set when the coordinator killed it for not beating. */
+    volatile boolean stuck;
     private final List<String> errorLines = new ArrayList<>();
     private final Thread drain;
 

@@ -134,7 +134,12 @@ final class CoordinatorProcess implements AutoCloseable {
 
     /** The live worker JVMs of this copy, wherever they are in the process tree (orphans too). */
     List<ProcessHandle> workers() throws Exception {
-        return ProcessTree.javaProcesses(WORKER_MAIN, controlPath().toString());
+        return workersOf(control().coordinatorPid());
+    }
+
+    /** Workers name their coordinator's pid first on their command line. */
+    private static List<ProcessHandle> workersOf(long coordinatorPid) {
+        return ProcessTree.javaProcessesWithFirstArgument(WORKER_MAIN, Long.toString(coordinatorPid));
     }
 
     /** A worker of this copy that is alive and holds a claimed chunk: copying is under way. */
@@ -168,7 +173,8 @@ final class CoordinatorProcess implements AutoCloseable {
 
     boolean isWorkerOfThisCopy(ProcessHandle process) {
         List<String> arguments = ProcessTree.commandLine(process);
-        return arguments.contains(WORKER_MAIN) && arguments.contains(controlPath.toString());
+        int at = arguments.indexOf(WORKER_MAIN);
+        return at >= 0 && at + 1 < arguments.size() && arguments.get(at + 1).equals(Long.toString(control.coordinatorPid()));
     }
 
     static List<Integer> claimedBy(ControlFile control, long pid) {
@@ -215,9 +221,8 @@ final class CoordinatorProcess implements AutoCloseable {
 
     /** Waits until no worker of this copy is alive, wherever it is in the process tree. */
     void awaitNoWorkers(String why) throws Exception {
-        String control = controlPath().toString();
-        Poll.until("no worker of this copy is alive (" + why + ")", PATIENCE,
-                () -> ProcessTree.javaProcesses(WORKER_MAIN, control).isEmpty());
+        long coordinatorPid = control().coordinatorPid();
+        Poll.until("no worker of this copy is alive (" + why + ")", PATIENCE, () -> workersOf(coordinatorPid).isEmpty());
     }
 
     /** Kills whatever is left of the run (also stopped workers), and unmaps the control file. */
@@ -225,8 +230,8 @@ final class CoordinatorProcess implements AutoCloseable {
     public void close() throws IOException {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        if (controlPath != null) {
-            ProcessTree.javaProcesses(WORKER_MAIN, controlPath.toString()).forEach(ProcessHandle::destroyForcibly);
+        if (control != null) {
+            workersOf(control.coordinatorPid()).forEach(ProcessHandle::destroyForcibly);
         }
         if (control != null) {
             control.close();

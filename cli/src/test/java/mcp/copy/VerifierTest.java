@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import mcp.fixtures.TestFiles;
+import mcp.nativebridge.NativeFile;
 import mcp.nativebridge.Posix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,17 +55,30 @@ class VerifierTest {
             sourceBytes = Files.readAllBytes(source);
             Files.write(target, sourceBytes);
             List<Chunk> chunks = ChunkPlan.split(0, SIZE, CHUNK, PAGE);
-            control = ControlFile.create(dir.resolve("control"), List.of(new ControlFile.FileEntry(source, target, SIZE)), chunks, 2, PAGE);
+            control = ControlFile.create(dir.resolve("control"), List.of(entry(SIZE)), chunks, 2, PAGE);
             markAllDone(control, sourceBytes);
         }
 
         List<Integer> mismatches(int threads) throws IOException {
-            return Verifier.mismatches(control, 0, target, threads);
+            try (NativeFile file = NativeFile.openForReading(target)) {
+                return Verifier.mismatches(control, 0, file, threads);
+            }
         }
 
         @Override
         public void close() throws IOException {
             control.close();
+        }
+    }
+
+    /** A file row: the verifier needs only the chunks and the size. */
+    private static ControlFile.FileEntry entry(long size) {
+        return new ControlFile.FileEntry(0, 0, 0, 0, 0, 0, size);
+    }
+
+    private static List<Integer> mismatches(ControlFile control, int fileIndex, Path target) throws IOException {
+        try (NativeFile file = NativeFile.openForReading(target)) {
+            return Verifier.mismatches(control, fileIndex, file, 2);
         }
     }
 
@@ -149,10 +162,14 @@ class VerifierTest {
     }
 
     @Test
-    void aMissingDestinationIsAnError() throws IOException {
+    void aTruncatedDestinationMismatchesFromWhereItEndsAndDoesNotFault() throws IOException {
         try (Copy copy = new Copy(57)) {
-            Files.delete(copy.target);
-            assertThrows(NoSuchFileException.class, () -> copy.mismatches(2));
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(copy.target,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                channel.truncate(CHUNK + 1);
+            }
+            List<Integer> expected = IntStream.range(1, copy.control.chunkCount()).boxed().toList();
+            assertEquals(expected, copy.mismatches(2), "every chunk past the first lost bytes");
         }
     }
 
@@ -169,7 +186,7 @@ class VerifierTest {
         int firstOfB = chunks.size();
         chunks.addAll(ChunkPlan.split(1, sizeB, CHUNK, PAGE));
         List<ControlFile.FileEntry> files = List.of(
-                new ControlFile.FileEntry(sourceA, targetA, sizeA), new ControlFile.FileEntry(sourceB, targetB, sizeB));
+                entry(sizeA), entry(sizeB));
         try (ControlFile control = ControlFile.create(dir.resolve("control"), files, chunks, 2, PAGE)) {
             byte[][] sourceBytes = {Files.readAllBytes(sourceA), Files.readAllBytes(sourceB)};
             for (int chunk = 0; chunk < control.chunkCount(); chunk++) {
@@ -181,10 +198,10 @@ class VerifierTest {
             }
             flipByte(targetB, CHUNK + 1, seed);   // the second chunk of b
 
-            assertEquals(List.of(), Verifier.mismatches(control, 0, targetA, 2), "a is intact (seed " + seed + ")");
-            assertEquals(List.of(firstOfB + 1), Verifier.mismatches(control, 1, targetB, 2),
+            assertEquals(List.of(), mismatches(control, 0, targetA), "a is intact (seed " + seed + ")");
+            assertEquals(List.of(firstOfB + 1), mismatches(control, 1, targetB),
                     "b's damaged chunk, by its index in the control file (seed " + seed + ")");
-            assertEquals(IntStream.range(firstOfB, chunks.size()).boxed().toList(), Verifier.mismatches(control, 1, targetA, 2),
+            assertEquals(IntStream.range(firstOfB, chunks.size()).boxed().toList(), mismatches(control, 1, targetA),
                     "a is not b: every one of b's chunks mismatches (seed " + seed + ")");
         }
     }

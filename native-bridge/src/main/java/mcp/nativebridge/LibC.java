@@ -29,6 +29,8 @@ interface LibC extends Library {
 
     long read(int fd, ByteBuffer buf, long count);
 
+    long pread(int fd, ByteBuffer buf, long count, long offset);
+
     long write(int fd, ByteBuffer buf, long count);
 
     long pwrite(int fd, ByteBuffer buf, long count, long offset);
@@ -51,6 +53,8 @@ interface LibC extends Library {
     long getxattr(byte[] path, byte[] name, byte[] value, long size);
 
     int fsetxattr(int fd, byte[] name, byte[] value, long size, int flags);
+
+    long readlink(byte[] path, byte[] buf, long size);
 
     int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath);
 

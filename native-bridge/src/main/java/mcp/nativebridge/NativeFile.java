@@ -140,6 +140,24 @@ public final class NativeFile implements AutoCloseable {
         return checkOpen();
     }
 
+    /**
+     * The file's absolute name now, as the kernel tracks it ({@code readlink} of
+     * {@code /proc/self/fd/N}): where a symbolic link that was followed to open it led.
+     */
+    public String realName() throws ErrnoException {
+        byte[] self = FileNames.encodeForC("/proc/self/fd/" + checkOpen());
+        for (int size = 4096; ; size *= 2) {
+            byte[] buffer = new byte[size];
+            long length = LibC.INSTANCE.readlink(self, buffer, size);
+            if (length == -1) {
+                throw ErrnoException.of("readlink", Native.getLastError(), name);
+            }
+            if (length < size) {
+                return FileNames.decode(java.util.Arrays.copyOf(buffer, (int) length));
+            }
+        }
+    }
+
     /** {@code statx(fd)}: the open file's status, whatever its name is now. */
     public FileStatus status() throws ErrnoException {
         byte[] statx = new byte[Fcntl.STATX_LENGTH];
@@ -198,6 +216,26 @@ public final class NativeFile implements AutoCloseable {
     public int read(ByteBuffer buffer) throws ErrnoException {
         while (true) {
             long read = LibC.INSTANCE.read(checkOpen(), buffer.slice(), buffer.remaining());
+            if (read >= 0) {
+                buffer.position(buffer.position() + (int) read);
+                return (int) read;
+            }
+            int errno = Native.getLastError();
+            if (errno != ErrnoException.EINTR) {
+                throw ErrnoException.of("read", errno, name);
+            }
+        }
+    }
+
+    /**
+     * {@code pread(fd, offset)} into the buffer's remaining space (a direct buffer), advancing its
+     * position; the file's offset is not moved.
+     *
+     * @return the bytes read, 0 at end of file
+     */
+    public int read(ByteBuffer buffer, long offset) throws ErrnoException {
+        while (true) {
+            long read = LibC.INSTANCE.pread(checkOpen(), buffer.slice(), buffer.remaining(), offset);
             if (read >= 0) {
                 buffer.position(buffer.position() + (int) read);
                 return (int) read;

@@ -1,0 +1,71 @@
+package mcp.copy;
+
+import static mcp.cli.Messages.quote;
+
+import mcp.cli.CopyRequest;
+import mcp.cli.McpException;
+import mcp.nativebridge.ErrnoException;
+import mcp.nativebridge.FileStatus;
+import mcp.nativebridge.NativeFile;
+
+/**
+ * Gives the copy the attributes DEST must have after the rename, through the copy's descriptor:
+ * a new DEST gets the source's permissions less the umask; an existing one keeps what cp, which
+ * writes into it, would keep: owner and group, mode (set-id bits included), extended attributes
+ * and ACLs (which are extended attributes). What cannot be kept fails the copy rather than widen
+ * who may read or write DEST.
+ */
+final class Attributes {
+    /** Extended-attribute namespaces that only a privileged process may read or write. */
+    private static final String[] PRIVILEGED_NAMESPACES = {"trusted.", "security."};
+
+    private Attributes() {
+    }
+
+    static void apply(CopyRequest request, NativeFile copy) throws McpException {
+        String target = quote(request.targetName());
+        FileStatus existing = request.existingStatus();
+        try {
+            if (existing == null) {
+                copy.changeMode(request.mode());
+                return;
+            }
+            FileStatus mine = copy.status();
+            if (mine.uid() != existing.uid() || mine.gid() != existing.gid()) {
+                try {
+                    // Before the mode: changing the owner clears the set-id bits.
+                    copy.changeOwner(existing.uid(), existing.gid());
+                } catch (ErrnoException e) {
+                    throw new McpException("cannot replace " + target + ": cannot keep its owner and group ("
+                            + e.reason() + "); " + target + " was left as it was", e);
+                }
+            }
+            copy.changeMode(existing.permissions());
+            for (String name : request.existing().extendedAttributeNames()) {
+                byte[] value = request.existing().extendedAttribute(name);
+                if (value == null) {
+                    continue;
+                }
+                try {
+                    copy.setExtendedAttribute(name, value);
+                } catch (ErrnoException e) {
+                    if (!isPrivileged(name)) {
+                        throw new McpException("cannot replace " + target + ": cannot keep its extended attribute "
+                                + quote(name) + " (" + e.reason() + "); " + target + " was left as it was", e);
+                    }
+                }
+            }
+        } catch (ErrnoException e) {
+            throw new McpException("cannot replace " + target + ": " + e.reason() + "; " + target + " was left as it was", e);
+        }
+    }
+
+    private static boolean isPrivileged(String name) {
+        for (String namespace : PRIVILEGED_NAMESPACES) {
+            if (name.startsWith(namespace)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

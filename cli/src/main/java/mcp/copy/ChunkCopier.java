@@ -1,0 +1,100 @@
+package mcp.copy;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+import mcp.nativebridge.ErrnoException;
+import mcp.nativebridge.Mapping;
+import mcp.nativebridge.NativeFile;
+
+/**
+ * Copies one chunk of a file, window by window, through two mappings: the source's read-only,
+ * the destination's read-write. This is the copy step itself, the same in a worker JVM and in the
+ * coordinator.
+ *
+ * <p>Bytes move in Java ({@code ByteBuffer.put} between the mappings), where a fault on the
+ * source, which shrank under its mapping, is an {@link InternalError} and not a crash. Nothing
+ * else reads the source mapping: the CRC32C intrinsic would crash the JVM on such a fault, so the
+ * checksum is taken of the destination, of what was written. A fault is blamed on the source only
+ * if the source did shrink; otherwise it was writing the destination that failed (no space on a
+ * file system that could not reserve it, an I/O error).
+ */
+final class ChunkCopier {
+    /** The most mapped of each file at once: keeps address space and page tables small. */
+    static final long WINDOW_BYTES = 16L << 20;
+    /** Bytes copied and checksummed together, small enough to stay in the CPU cache in between. */
+    private static final int SLICE_BYTES = 256 << 10;
+
+    /** Told of each window copied and synced. */
+    interface Progress {
+        void windowDone(long bytes);
+    }
+
+    private ChunkCopier() {
+    }
+
+    /**
+     * Copies {@code chunk} from {@code source} to {@code target}, making it durable with
+     * {@code msync(MS_SYNC)}.
+     *
+     * @return the CRC32C of the bytes now in the target
+     */
+    static long copy(NativeFile source, NativeFile target, Chunk chunk, Progress progress) throws CopyFailure {
+        CRC32C crc = new CRC32C();
+        for (long offset = chunk.offset(); offset < chunk.end(); offset += WINDOW_BYTES) {
+            long length = Math.min(WINDOW_BYTES, chunk.end() - offset);
+            try (Mapping from = map(source, offset, length, Mapping.Access.READ_ONLY, WorkerError.Kind.SOURCE_READ);
+                 Mapping to = map(target, offset, length, Mapping.Access.READ_WRITE, WorkerError.Kind.TARGET_WRITE)) {
+                from.adviseSequential();
+                try {
+                    copy(from.buffer(), to.buffer(), crc);
+                } catch (InternalError fault) {
+                    throw blame(fault, source, target, offset + length);
+                }
+                try {
+                    to.sync();
+                } catch (ErrnoException e) {
+                    throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
+                }
+            } catch (ErrnoException e) {
+                // munmap or madvise: not expected, and nothing the user can act on.
+                throw new CopyFailure(new WorkerError(WorkerError.Kind.INTERNAL, e.errno(), -1, e.getMessage()), e);
+            } catch (InternalError fault) {
+                // A fault surfaces at the thread's next call into the VM, which may come after the copy loop.
+                throw blame(fault, source, target, offset + length);
+            }
+            progress.windowDone(length);
+        }
+        return crc.getValue();
+    }
+
+    private static Mapping map(NativeFile file, long offset, long length, Mapping.Access access, WorkerError.Kind kind)
+            throws CopyFailure {
+        try {
+            return file.map(offset, length, access);
+        } catch (ErrnoException e) {
+            throw new CopyFailure(new WorkerError(kind, e.errno(), -1, e.getMessage()), e);
+        }
+    }
+
+    private static void copy(ByteBuffer from, ByteBuffer to, CRC32C crc) {
+        for (int at = 0; at < from.limit(); at += SLICE_BYTES) {
+            int length = Math.min(SLICE_BYTES, from.limit() - at);
+            to.put(at, from, at, length);
+            crc.update(to.slice(at, length));
+        }
+    }
+
+    /** Says whose fault a SIGBUS was: the source's if it shrank below {@code windowEnd}, else the destination's. */
+    private static CopyFailure blame(InternalError fault, NativeFile source, NativeFile target, long windowEnd) {
+        try {
+            if (source.status().sizeBytes() < windowEnd) {
+                return new CopyFailure(new WorkerError(WorkerError.Kind.SOURCE_CHANGED, 0, -1, "the source shrank"), fault);
+            }
+            boolean full = target.fileSystemAvailableBytes() < WINDOW_BYTES;
+            return new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, full ? ErrnoException.ENOSPC : ErrnoException.EIO,
+                    -1, "fault writing the copy"), fault);
+        } catch (ErrnoException e) {
+            return new CopyFailure(new WorkerError(WorkerError.Kind.INTERNAL, e.errno(), -1, e.getMessage()), fault);
+        }
+    }
+}
