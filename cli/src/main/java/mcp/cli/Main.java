@@ -10,6 +10,7 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(McpCommand.newCommandLine(out, err).execute(args));
+        // The arguments are file names: take them as bytes, not as the JVM decoded them.
+        System.exit(McpCommand.newCommandLine(out, err).execute(RawArguments.of(args)));
     }
 }
