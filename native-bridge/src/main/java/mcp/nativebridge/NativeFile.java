@@ -151,21 +151,40 @@ public final class NativeFile implements AutoCloseable {
 
     /** {@code fstatfs(fd).f_type}: the file system's magic number, e.g. 0x9fa0 for procfs. */
     public long fileSystemType() throws ErrnoException {
+        return fileSystemType(statfs());
+    }
+
+    /**
+     * Bytes available to an unprivileged user on the file system: {@code f_bavail} blocks of
+     * {@code f_frsize} bytes, as {@code statvfs} and {@code df} count them.
+     */
+    public long fileSystemAvailableBytes() throws ErrnoException {
+        return availableBytes(statfs());
+    }
+
+    private byte[] statfs() throws ErrnoException {
         byte[] statfs = new byte[Fcntl.STATFS_LENGTH];
         if (LibC.INSTANCE.fstatfs(checkOpen(), statfs) == -1) {
             throw ErrnoException.of("statfs", Native.getLastError(), name);
         }
+        return statfs;
+    }
+
+    /** {@code f_type} of the {@code struct statfs} in {@code statfs} (native order). */
+    static long fileSystemType(byte[] statfs) {
         return ByteBuffer.wrap(statfs).order(ByteOrder.nativeOrder()).getLong(0);
     }
 
-    /** Bytes available to an unprivileged user on the file system ({@code f_bavail * f_bsize}). */
-    public long fileSystemAvailableBytes() throws ErrnoException {
-        byte[] statfs = new byte[Fcntl.STATFS_LENGTH];
-        if (LibC.INSTANCE.fstatfs(checkOpen(), statfs) == -1) {
-            throw ErrnoException.of("statfs", Native.getLastError(), name);
-        }
+    /**
+     * {@code f_bavail * f_frsize} of the {@code struct statfs} in {@code statfs}. The block counts
+     * are in units of {@code f_frsize}, not of {@code f_bsize} (the preferred I/O size, which
+     * some file systems, FUSE ones among them, make larger); where {@code f_frsize} is 0, as from
+     * kernels before 2.6, the unit is {@code f_bsize}, as glibc's {@code statvfs} has it.
+     */
+    static long availableBytes(byte[] statfs) {
         ByteBuffer b = ByteBuffer.wrap(statfs).order(ByteOrder.nativeOrder());
-        return b.getLong(32) * b.getLong(8);
+        long fragmentSize = b.getLong(72);
+        return b.getLong(32) * (fragmentSize != 0 ? fragmentSize : b.getLong(8));
     }
 
     /** {@code lseek(fd, offset, SEEK_DATA)}: the start of the next data at or after offset, or -1 if there is none. */

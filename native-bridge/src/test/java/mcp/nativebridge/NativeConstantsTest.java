@@ -65,6 +65,7 @@ class NativeConstantsTest {
         fields.put("statfs.f_type", new long[] {0, 8});
         fields.put("statfs.f_bsize", new long[] {8, 8});
         fields.put("statfs.f_bavail", new long[] {32, 8});
+        fields.put("statfs.f_frsize", new long[] {72, 8});
         return fields;
     }
 
@@ -153,6 +154,16 @@ class NativeConstantsTest {
         assertEquals(04755, read.permissions());
     }
 
+    @Test
+    void nativeFileReadsAStatfsThatCFilledIn() {
+        byte[] statfs = HexFormat.of().parseHex(printed.get("filled.statfs"));
+        assertEquals(Fcntl.STATFS_LENGTH, statfs.length);
+        assertEquals(0x58465342L, NativeFile.fileSystemType(statfs));
+        assertEquals(123456789L * 4096, NativeFile.availableBytes(statfs), "f_bavail counts blocks of f_frsize bytes");
+        byte[] old = HexFormat.of().parseHex(printed.get("filled.statfs.without.frsize"));
+        assertEquals(123456789L * 65536, NativeFile.availableBytes(old), "without f_frsize, blocks of f_bsize bytes");
+    }
+
     /** The Java constants, as "Class.NAME" to value. */
     private static Map<String, Long> javaConstants() throws IllegalAccessException {
         Map<String, Long> constants = new TreeMap<>();
@@ -223,6 +234,22 @@ class NativeConstantsTest {
                     sx.stx_rdev_major = 7; sx.stx_rdev_minor = 8;
                     sx.stx_dev_major = 259; sx.stx_dev_minor = 0x12345;
                     dump("filled.statx", &sx, sizeof sx);
+
+                    struct statfs sf;
+                    memset(&sf, 0, sizeof sf);
+                    sf.f_type = 0x58465342;
+                    sf.f_bsize = 65536;
+                    sf.f_blocks = 900000001;
+                    sf.f_bfree = 800000002;
+                    sf.f_bavail = 123456789;
+                    sf.f_files = 700000003;
+                    sf.f_ffree = 600000004;
+                    sf.f_namelen = 255;
+                    sf.f_frsize = 4096;
+                    sf.f_flags = 0x400;
+                    dump("filled.statfs", &sf, sizeof sf);
+                    sf.f_frsize = 0;
+                    dump("filled.statfs.without.frsize", &sf, sizeof sf);
                     return 0;
                 }
                 """);
