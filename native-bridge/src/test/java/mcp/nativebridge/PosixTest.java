@@ -3,6 +3,7 @@ package mcp.nativebridge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,6 +69,17 @@ class PosixTest {
 
     static String octal(int mode) {
         return String.format("0%03o", mode);
+    }
+
+    /** True if {@code command} is an executable file in a directory of PATH. */
+    static boolean onPath(String command) {
+        for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(directory.isEmpty() ? "." : directory, command);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String run(String... command) throws Exception {
