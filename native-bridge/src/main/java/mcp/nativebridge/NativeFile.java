@@ -4,9 +4,9 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -316,7 +316,9 @@ public final class NativeFile implements AutoCloseable {
 
     /**
      * The names of the file's extended attributes ({@code listxattr} of {@code /proc/self/fd/N},
-     * which also works for a descriptor opened with {@link Open#PATH_ONLY}).
+     * which also works for a descriptor opened with {@link Open#PATH_ONLY}). Like file names,
+     * they are any bytes and come as {@link FileNames#decode} strings, which
+     * {@link #extendedAttribute} and {@link #setExtendedAttribute} take back.
      */
     public List<String> extendedAttributeNames() throws ErrnoException {
         byte[] self = FileNames.encodeForC("/proc/self/fd/" + checkOpen());
@@ -338,7 +340,7 @@ public final class NativeFile implements AutoCloseable {
             int start = 0;
             for (int i = 0; i < got; i++) {
                 if (list[i] == 0) {
-                    names.add(new String(list, start, i - start, StandardCharsets.UTF_8));
+                    names.add(FileNames.decode(Arrays.copyOfRange(list, start, i)));
                     start = i + 1;
                 }
             }
@@ -368,7 +370,7 @@ public final class NativeFile implements AutoCloseable {
                 }
                 throw ErrnoException.of("getxattr", errno, name);
             }
-            return got == size ? value : java.util.Arrays.copyOf(value, (int) got);
+            return got == size ? value : Arrays.copyOf(value, (int) got);
         }
     }
 

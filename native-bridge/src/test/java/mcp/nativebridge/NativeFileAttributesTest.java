@@ -200,6 +200,19 @@ class NativeFileAttributesTest {
     }
 
     @Test
+    void anAttributeNameThatIsNotUtf8IsListedAsTheNameItWasSetBy() throws IOException {
+        Path file = Files.writeString(dir.resolve("f"), "x");
+        String name = "user." + FileNames.decode(new byte[] {'a', (byte) 0xff, 'b'});
+        try (NativeFile opened = NativeFile.openForWriting(file)) {
+            setOrSkip(opened, name, new byte[] {42});
+            List<String> listed = userNames(opened);
+            assertEquals(List.of(name), listed);
+            assertArrayEquals(new byte[] {'u', 's', 'e', 'r', '.', 'a', (byte) 0xff, 'b'}, FileNames.encode(listed.get(0)));
+            assertArrayEquals(new byte[] {42}, opened.extendedAttribute(listed.get(0)));
+        }
+    }
+
+    @Test
     void theAttributesOfAPathOnlyHandleOnASymlinkAreTheLinksNotTheTargets() throws IOException {
         Path target = Files.writeString(dir.resolve("target"), "x");
         Path link = Files.createSymbolicLink(dir.resolve("link"), target);
