@@ -213,8 +213,13 @@ public final class NativeFile implements AutoCloseable {
      * {@code read(fd)} into the buffer's remaining space (a direct buffer), advancing its position.
      *
      * @return the bytes read, 0 at end of file
+     * @throws IllegalArgumentException if the buffer is read-only, as {@code FileChannel.read} does:
+     *         libc would write into the memory behind it all the same
      */
     public int read(ByteBuffer buffer) throws ErrnoException {
+        if (buffer.isReadOnly()) {
+            throw new IllegalArgumentException("read of '" + name + "' into a read-only buffer");
+        }
         while (true) {
             long read = LibC.INSTANCE.read(checkOpen(), buffer.slice(), buffer.remaining());
             if (read >= 0) {

@@ -183,6 +183,34 @@ class NativeFileIoTest {
     }
 
     @Test
+    void readIntoAReadOnlyBufferThrowsAndLeavesTheMemoryBehindItAlone() throws IOException {
+        Path file = Files.write(dir.resolve("f"), randomBytes(8, 64));
+        ByteBuffer memory = ByteBuffer.allocateDirect(64);
+        ByteBuffer readOnly = memory.asReadOnlyBuffer();
+        try (NativeFile opened = NativeFile.openForReading(file)) {
+            assertThrows(IllegalArgumentException.class, () -> opened.read(readOnly));
+            assertEquals(0, readOnly.position());
+            ByteBuffer rest = ByteBuffer.allocateDirect(64);
+            assertEquals(64, opened.read(rest), "nothing was read");
+        }
+        byte[] bytes = new byte[64];
+        memory.get(bytes);
+        assertArrayEquals(new byte[64], bytes, "the read wrote through a read-only view");
+    }
+
+    @Test
+    void writeFromAReadOnlyBufferWritesIt() throws IOException {
+        byte[] content = randomBytes(9, 100);
+        Path file = dir.resolve("f");
+        ByteBuffer readOnly = ByteBuffer.allocateDirect(100).put(content).flip().asReadOnlyBuffer();
+        try (NativeFile created = create(file)) {
+            created.write(readOnly);
+        }
+        assertEquals(100, readOnly.position());
+        assertArrayEquals(content, Files.readAllBytes(file));
+    }
+
+    @Test
     void writeToAFileOpenedForReadingAndReadFromOneOpenedForWritingThrowEbadf() throws IOException {
         Path file = Files.writeString(dir.resolve("f"), "0123456789");
         try (NativeFile reading = NativeFile.open(null, file.toString(), 0, NativeFile.Open.READ);
