@@ -1,6 +1,7 @@
 package mcp.nativebridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -52,6 +53,20 @@ class PosixTest {
         int mask = Posix.umask();
         String printed = run("sh", "-c", "umask");
         assertEquals(octal(Integer.parseInt(printed.trim(), 8)), octal(mask));
+    }
+
+    @Test
+    void parentPidIsTheParentJavaKnows() {
+        long parent = ProcessHandle.current().parent().orElseThrow().pid();
+        assertEquals(parent, Posix.parentPid());
+        assertNotEquals(ProcessHandle.current().pid(), Posix.parentPid());
+    }
+
+    @Test
+    void effectiveUidIsWhatIdPrintsAndOwnsTheFilesThisProcessCreates() throws Exception {
+        assertEquals(Integer.parseInt(run("id", "-u").trim()), Posix.effectiveUid());
+        Path created = Files.createFile(dir.resolve("owned"));
+        assertEquals(Files.getAttribute(created, "unix:uid"), Posix.effectiveUid());
     }
 
     static int mode(Path file) throws IOException {
