@@ -131,6 +131,14 @@ public final class NativeFile implements AutoCloseable {
         return name;
     }
 
+    /**
+     * The name as a {@link Path}, which the JVM encodes in its own file-name encoding.
+     *
+     * @throws java.nio.file.InvalidPathException if the name is not one a {@code Path} can hold:
+     *         bytes that are not UTF-8 ({@link FileNames} escapes), or any non-ASCII name where that
+     *         encoding ({@code sun.jnu.encoding}, from the locale) is not UTF-8. {@link #name()}
+     *         holds every name, so messages use that.
+     */
     public Path path() {
         return Path.of(name);
     }
