@@ -4,9 +4,9 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -131,6 +131,14 @@ public final class NativeFile implements AutoCloseable {
         return name;
     }
 
+    /**
+     * The name as a {@link Path}, which the JVM encodes in its own file-name encoding.
+     *
+     * @throws java.nio.file.InvalidPathException if the name is not one a {@code Path} can hold:
+     *         bytes that are not UTF-8 ({@link FileNames} escapes), or any non-ASCII name where that
+     *         encoding ({@code sun.jnu.encoding}, from the locale) is not UTF-8. {@link #name()}
+     *         holds every name, so messages use that.
+     */
     public Path path() {
         return Path.of(name);
     }
@@ -169,21 +177,40 @@ public final class NativeFile implements AutoCloseable {
 
     /** {@code fstatfs(fd).f_type}: the file system's magic number, e.g. 0x9fa0 for procfs. */
     public long fileSystemType() throws ErrnoException {
+        return fileSystemType(statfs());
+    }
+
+    /**
+     * Bytes available to an unprivileged user on the file system: {@code f_bavail} blocks of
+     * {@code f_frsize} bytes, as {@code statvfs} and {@code df} count them.
+     */
+    public long fileSystemAvailableBytes() throws ErrnoException {
+        return availableBytes(statfs());
+    }
+
+    private byte[] statfs() throws ErrnoException {
         byte[] statfs = new byte[Fcntl.STATFS_LENGTH];
         if (LibC.INSTANCE.fstatfs(checkOpen(), statfs) == -1) {
             throw ErrnoException.of("statfs", Native.getLastError(), name);
         }
+        return statfs;
+    }
+
+    /** {@code f_type} of the {@code struct statfs} in {@code statfs} (native order). */
+    static long fileSystemType(byte[] statfs) {
         return ByteBuffer.wrap(statfs).order(ByteOrder.nativeOrder()).getLong(0);
     }
 
-    /** Bytes available to an unprivileged user on the file system ({@code f_bavail * f_bsize}). */
-    public long fileSystemAvailableBytes() throws ErrnoException {
-        byte[] statfs = new byte[Fcntl.STATFS_LENGTH];
-        if (LibC.INSTANCE.fstatfs(checkOpen(), statfs) == -1) {
-            throw ErrnoException.of("statfs", Native.getLastError(), name);
-        }
+    /**
+     * {@code f_bavail * f_frsize} of the {@code struct statfs} in {@code statfs}. The block counts
+     * are in units of {@code f_frsize}, not of {@code f_bsize} (the preferred I/O size, which
+     * some file systems, FUSE ones among them, make larger); where {@code f_frsize} is 0, as from
+     * kernels before 2.6, the unit is {@code f_bsize}, as glibc's {@code statvfs} has it.
+     */
+    static long availableBytes(byte[] statfs) {
         ByteBuffer b = ByteBuffer.wrap(statfs).order(ByteOrder.nativeOrder());
-        return b.getLong(32) * b.getLong(8);
+        long fragmentSize = b.getLong(72);
+        return b.getLong(32) * (fragmentSize != 0 ? fragmentSize : b.getLong(8));
     }
 
     /** {@code lseek(fd, offset, SEEK_DATA)}: the start of the next data at or after offset, or -1 if there is none. */
@@ -212,8 +239,13 @@ public final class NativeFile implements AutoCloseable {
      * {@code read(fd)} into the buffer's remaining space (a direct buffer), advancing its position.
      *
      * @return the bytes read, 0 at end of file
+     * @throws IllegalArgumentException if the buffer is read-only, as {@code FileChannel.read} does:
+     *         libc would write into the memory behind it all the same
      */
     public int read(ByteBuffer buffer) throws ErrnoException {
+        if (buffer.isReadOnly()) {
+            throw new IllegalArgumentException("read of '" + name + "' into a read-only buffer");
+        }
         while (true) {
             long read = LibC.INSTANCE.read(checkOpen(), buffer.slice(), buffer.remaining());
             if (read >= 0) {
@@ -335,7 +367,9 @@ public final class NativeFile implements AutoCloseable {
 
     /**
      * The names of the file's extended attributes ({@code listxattr} of {@code /proc/self/fd/N},
-     * which also works for a descriptor opened with {@link Open#PATH_ONLY}).
+     * which also works for a descriptor opened with {@link Open#PATH_ONLY}). Like file names,
+     * they are any bytes and come as {@link FileNames#decode} strings, which
+     * {@link #extendedAttribute} and {@link #setExtendedAttribute} take back.
      */
     public List<String> extendedAttributeNames() throws ErrnoException {
         byte[] self = FileNames.encodeForC("/proc/self/fd/" + checkOpen());
@@ -357,7 +391,7 @@ public final class NativeFile implements AutoCloseable {
             int start = 0;
             for (int i = 0; i < got; i++) {
                 if (list[i] == 0) {
-                    names.add(new String(list, start, i - start, StandardCharsets.UTF_8));
+                    names.add(FileNames.decode(Arrays.copyOfRange(list, start, i)));
                     start = i + 1;
                 }
             }
@@ -387,7 +421,7 @@ public final class NativeFile implements AutoCloseable {
                 }
                 throw ErrnoException.of("getxattr", errno, name);
             }
-            return got == size ? value : java.util.Arrays.copyOf(value, (int) got);
+            return got == size ? value : Arrays.copyOf(value, (int) got);
         }
     }
 

@@ -1,8 +1,10 @@
 package mcp.nativebridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,6 +55,20 @@ class PosixTest {
         assertEquals(octal(Integer.parseInt(printed.trim(), 8)), octal(mask));
     }
 
+    @Test
+    void parentPidIsTheParentJavaKnows() {
+        long parent = ProcessHandle.current().parent().orElseThrow().pid();
+        assertEquals(parent, Posix.parentPid());
+        assertNotEquals(ProcessHandle.current().pid(), Posix.parentPid());
+    }
+
+    @Test
+    void effectiveUidIsWhatIdPrintsAndOwnsTheFilesThisProcessCreates() throws Exception {
+        assertEquals(Integer.parseInt(run("id", "-u").trim()), Posix.effectiveUid());
+        Path created = Files.createFile(dir.resolve("owned"));
+        assertEquals(Files.getAttribute(created, "unix:uid"), Posix.effectiveUid());
+    }
+
     static int mode(Path file) throws IOException {
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
         int mode = 0;
@@ -70,7 +86,18 @@ class PosixTest {
         return String.format("0%03o", mode);
     }
 
-    private static String run(String... command) throws Exception {
+    /** True if {@code command} is an executable file in a directory of PATH. */
+    static boolean onPath(String command) {
+        for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(directory.isEmpty() ? "." : directory, command);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String run(String... command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " did not exit");
