@@ -530,7 +530,7 @@ public final class Coordinator {
             return List.copyOf(workers);
         }
 
-        /** The shutdown hook: SIGINT, SIGTERM or SIGHUP reached the coordinator. */
+        /** The shutdown hook: a fatal signal reached the coordinator (see {@link FatalSignals}). */
         void interrupt() {
             synchronized (this) {
                 if (committed) {
