@@ -50,6 +50,8 @@ public final class McpCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    private WorkerLauncher launcher;
+
     private int processes = Runtime.getRuntime().availableProcessors();
 
     private long chunkBytes;
@@ -108,7 +110,7 @@ public final class McpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws McpException {
         try (CopyRequest request = Operands.resolve(source, dest, Posix.umask())) {
-            Coordinator.Outcome outcome = new Coordinator(new WorkerLauncher(), processes, chunkBytes, verify == Verify.media)
+            Coordinator.Outcome outcome = new Coordinator(launcher, processes, chunkBytes, verify == Verify.media)
                     .copy(request);
             return outcome == Coordinator.Outcome.COPIED ? EXIT_OK : EXIT_NOT_DURABLE;
         }
@@ -116,7 +118,13 @@ public final class McpCommand implements Callable<Integer> {
 
     /** The command, wired to the given writers, with cp's exit codes and one-line error messages. */
     public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+        return newCommandLine(out, err, new WorkerLauncher());
+    }
+
+    /** As {@link #newCommandLine(PrintWriter, PrintWriter)}, starting workers with {@code launcher}. */
+    static CommandLine newCommandLine(PrintWriter out, PrintWriter err, WorkerLauncher launcher) {
         McpCommand command = new McpCommand();
+        command.launcher = launcher;
         CommandLine commandLine = new CommandLine(command);
         commandLine.setOut(out);
         commandLine.setErr(err);

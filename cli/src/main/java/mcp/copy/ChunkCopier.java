@@ -24,7 +24,7 @@ final class ChunkCopier {
     /** Bytes copied and checksummed together, small enough to stay in the CPU cache in between. */
     private static final int SLICE_BYTES = 256 << 10;
 
-    /** Told of each window copied and synced. */
+    /** Told of each window copied ({@code bytes}) and of each window made durable (0 bytes): signs of life. */
     interface Progress {
         void windowDone(long bytes);
     }
@@ -34,7 +34,9 @@ final class ChunkCopier {
 
     /**
      * Copies {@code chunk} from {@code source} to {@code target}, making it durable with
-     * {@code msync(MS_SYNC)}.
+     * {@code msync(MS_SYNC)}: writeback of each window is started as soon as it is copied
+     * ({@code sync_file_range}), and waited for once, for the whole chunk, at the end. A
+     * synchronous msync per window would stall the copy on the device after every window.
      *
      * @return the CRC32C of the bytes now in the target
      */
@@ -50,11 +52,6 @@ final class ChunkCopier {
                 } catch (InternalError fault) {
                     throw blame(fault, source, target, offset + length);
                 }
-                try {
-                    to.sync();
-                } catch (ErrnoException e) {
-                    throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
-                }
             } catch (ErrnoException e) {
                 // munmap or madvise: not expected, and nothing the user can act on.
                 throw new CopyFailure(new WorkerError(WorkerError.Kind.INTERNAL, e.errno(), -1, e.getMessage()), e);
@@ -62,9 +59,33 @@ final class ChunkCopier {
                 // A fault surfaces at the thread's next call into the VM, which may come after the copy loop.
                 throw blame(fault, source, target, offset + length);
             }
+            try {
+                target.startWriteback(offset, length);
+            } catch (ErrnoException e) {
+                throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
+            }
             progress.windowDone(length);
         }
+        sync(target, chunk, progress);
         return crc.getValue();
+    }
+
+    /**
+     * {@code msync(MS_SYNC)} of the chunk's range of the target: the kernel writes and waits for
+     * every dirty page of that range of the file, whichever mapping dirtied it, so a fresh
+     * mapping that touches no page serves. It goes window by window, so that a worker waiting on
+     * a slow device still shows signs of life as often as while it copies.
+     */
+    private static void sync(NativeFile target, Chunk chunk, Progress progress) throws CopyFailure {
+        for (long offset = chunk.offset(); offset < chunk.end(); offset += WINDOW_BYTES) {
+            long length = Math.min(WINDOW_BYTES, chunk.end() - offset);
+            try (Mapping range = map(target, offset, length, Mapping.Access.READ_WRITE, WorkerError.Kind.TARGET_WRITE)) {
+                range.sync();
+            } catch (ErrnoException e) {
+                throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
+            }
+            progress.windowDone(0);
+        }
     }
 
     private static Mapping map(NativeFile file, long offset, long length, Mapping.Access access, WorkerError.Kind kind)

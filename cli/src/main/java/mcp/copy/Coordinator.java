@@ -50,6 +50,11 @@ public final class Coordinator {
             + TimeUnit.SECONDS.toNanos(ChunkCopier.WINDOW_BYTES / (2L << 20));
     /** A worker JVM that has not started copying after this long is taken for stuck too. */
     static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /**
+     * Up to this much data, and for any size with {@code -n 1}, the coordinator copies by itself:
+     * starting a worker JVM costs more than it saves (see docs/design.md, "Measured choices").
+     */
+    static final long IN_PROCESS_MAX_BYTES = 64L << 20;
     /** How often the coordinator looks at its workers. */
     private static final long SUPERVISE_MILLIS = 200;
     /**
@@ -191,14 +196,20 @@ public final class Coordinator {
 
     private void copyChunks(CopyRequest request, Scratch scratch, List<Chunk> chunks) throws McpException {
         long pageSize = Posix.pageSize();
-        int workers = Math.min(processes, chunks.size());
+        long dataBytes = chunks.stream().mapToLong(Chunk::lengthBytes).sum();
+        boolean inProcess = processes == 1 || dataBytes <= IN_PROCESS_MAX_BYTES;
+        int workers = inProcess ? 1 : Math.min(processes, chunks.size());
         try {
             FileStatus partStatus = scratch.part.status();
             List<ControlFile.FileEntry> files = List.of(ControlFile.FileEntry.of(request.source(), request.sourceStatus(),
                     scratch.part, partStatus, request.sourceStatus().sizeBytes()));
             try (ControlFile control = ControlFile.create(scratch.createControl(), files, chunks, workers, pageSize)) {
                 for (int round = 1; ; round++) {
-                    runWorkers(request, control, scratch, Math.min(workers, control.countInState(ControlFile.PENDING)));
+                    if (inProcess) {
+                        runInProcess(request, control);
+                    } else {
+                        runWorkers(request, control, scratch, Math.min(workers, control.countInState(ControlFile.PENDING)));
+                    }
                     if (verifyMedia) {
                         scratch.part.sync();
                         scratch.part.adviseDontNeed(0, 0);
@@ -224,6 +235,15 @@ public final class Coordinator {
         } catch (IOException e) {
             throw new McpException("error copying " + quote(request.sourceName()) + " to " + quote(request.targetName())
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Copies every pending chunk on this thread, with the same worker code a worker JVM runs. */
+    private static void runInProcess(CopyRequest request, ControlFile control) throws McpException {
+        try (Worker worker = new Worker(control, 0)) {
+            worker.run();
+        } catch (CopyFailure e) {
+            throw failure(request, e.error());
         }
     }
 

@@ -101,7 +101,7 @@ class DeadWorkerTest extends LongCopyTest {
     @Test
     void aWorkerThatDiesOnceTooOftenFailsTheCopyAndLeavesNothingBehind() throws Exception {
         dest = dir.resolve("dest");
-        mcp = CoordinatorProcess.start(source, dest, "-n", 1, "--chunk-size", "1M");
+        mcp = CoordinatorProcess.start(source, dest, "-n", 2, "--chunk-size", "1M");
 
         List<Long> killed = killOneWorkerMoreThanCanBeReplaced();
         Processes.Result result = mcp.finish();
@@ -119,7 +119,7 @@ class DeadWorkerTest extends LongCopyTest {
     void aCopyFailedByDyingWorkersLeavesAnExistingDestinationAsItWas() throws Exception {
         dest = TestFiles.random(dir.resolve("dest"), 3 << 20, SEED + 1);
         byte[] before = Files.readAllBytes(dest);
-        mcp = CoordinatorProcess.start(source, dest, "-n", 1, "--chunk-size", "1M");
+        mcp = CoordinatorProcess.start(source, dest, "-n", 2, "--chunk-size", "1M");
 
         List<Long> killed = killOneWorkerMoreThanCanBeReplaced();
         Processes.Result result = mcp.finish();

@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import mcp.copy.WorkerLauncher;
 import mcp.fixtures.Processes;
 
 /** Runs the mcp command in this JVM (its workers are real child JVMs) and captures what it says. */
@@ -13,10 +14,15 @@ final class McpRunner {
     }
 
     static Processes.Result run(Object... args) {
+        return run(new WorkerLauncher(), args);
+    }
+
+    /** As {@link #run(Object...)}, starting workers with {@code launcher}. */
+    static Processes.Result run(WorkerLauncher launcher, Object... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         String[] arguments = Stream.of(args).map(String::valueOf).toArray(String[]::new);
-        int exitCode = McpCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(arguments);
+        int exitCode = McpCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true), launcher).execute(arguments);
         return new Processes.Result(List.of(Arrays.toString(arguments)), exitCode, out.toString(), err.toString());
     }
 }

@@ -37,6 +37,8 @@ interface LibC extends Library {
 
     int fsync(int fd);
 
+    int sync_file_range(int fd, long offset, long nbytes, int flags);
+
     int ftruncate(int fd, long length);
 
     int fallocate(int fd, int mode, long offset, long length);

@@ -1,0 +1,55 @@
+package mcp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import mcp.copy.WorkerLauncher;
+import mcp.fixtures.Processes;
+import mcp.fixtures.TestFiles;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Small work, and any work with {@code -n 1}, is copied by the coordinator itself: a worker JVM
+ * costs more to start than it saves. Larger work with more processes does start workers.
+ */
+class InProcessTest {
+    private static final long MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    /** Starts real workers and counts them. */
+    private static final class CountingLauncher extends WorkerLauncher {
+        final AtomicInteger started = new AtomicInteger();
+
+        @Override
+        public Process start(int controlFd, long controlDevice, long controlInode, int slot) throws IOException {
+            started.incrementAndGet();
+            return super.start(controlFd, controlDevice, controlInode, slot);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} bytes with -n {1}: {2} workers")
+    @CsvSource({
+        "1024, 5, 0",
+        "4096, 2, 0",
+        "16777217, 5, 0",
+        "100663296, 1, 0",
+        "100663296, 2, 2",
+    })
+    void workersStartOnlyForWorkWorthThem(long size, int processes, int expectedWorkers) throws IOException {
+        Path source = TestFiles.random(dir.resolve("source"), size, size + processes);
+        Path dest = dir.resolve("dest");
+        CountingLauncher launcher = new CountingLauncher();
+        Processes.Result result = McpRunner.run(launcher, "-n", processes, "--chunk-size", "8M", source, dest);
+        assertEquals(0, result.exitCode(), result.toString());
+        assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dest));
+        assertEquals(expectedWorkers, launcher.started.get(), "worker JVMs started");
+    }
+}
