@@ -15,6 +15,6 @@ public final class Main {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         // The arguments are file names: take them as bytes, not as the JVM decoded them.
-        System.exit(McpCommand.newCommandLine(out, err).execute(RawArguments.of(args)));
+        System.exit(McpCommand.execute(RawArguments.of(args), out, err));
     }
 }

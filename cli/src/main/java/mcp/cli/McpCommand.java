@@ -81,30 +81,86 @@ public final class McpCommand implements Callable<Integer> {
 
     @Option(names = {"-n", "--processes"}, paramLabel = "N",
             description = "Worker processes to copy with, 1.." + MAX_PROCESSES + " (default: the number of CPUs).")
-    void setProcesses(int value) {
-        if (value < 1 || value > MAX_PROCESSES) {
+    void setProcesses(String value) {
+        Integer parsed = processesOrNull(value);
+        if (parsed == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Invalid value for option '--processes': " + value + " is not in 1.." + MAX_PROCESSES);
+                    "Invalid value for option '--processes': '" + value + "' is not in 1.." + MAX_PROCESSES);
         }
-        processes = value;
+        processes = parsed;
+    }
+
+    /** The value of {@code -n}, or null if it is not a number in range. */
+    static Integer processesOrNull(String value) {
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            return parsed >= 1 && parsed <= MAX_PROCESSES ? parsed : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     @Option(names = "--chunk-size", paramLabel = "SIZE",
             description = "Bytes a worker claims at a time: a multiple of the page size, with an optional K, M or G suffix"
                     + " (powers of 1024). Default: about a quarter of the file per worker, between 1M and 64M.")
     void setChunkSize(String value) {
-        long bytes;
-        try {
-            bytes = Sizes.parse(value);
-        } catch (IllegalArgumentException e) {
-            bytes = -1;
-        }
-        if (bytes <= 0 || bytes % Posix.pageSize() != 0) {
+        long bytes = chunkBytesOrZero(value);
+        if (bytes == 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "Invalid value for option '--chunk-size': '" + value + "' is not a positive multiple of the page size ("
                             + Posix.pageSize() + ")");
         }
         chunkBytes = bytes;
+    }
+
+    /** The value of {@code --chunk-size} in bytes, or 0 if it is not a positive multiple of the page size. */
+    static long chunkBytesOrZero(String value) {
+        long bytes;
+        try {
+            bytes = Sizes.parse(value);
+        } catch (IllegalArgumentException e) {
+            return 0;
+        }
+        return bytes > 0 && bytes % Posix.pageSize() == 0 ? bytes : 0;
+    }
+
+    /** What picocli parsed, in the form {@link FastArguments} gives. */
+    FastArguments.Parsed parsed() {
+        return new FastArguments.Parsed(processes, chunkBytes, verify, debug, source, dest);
+    }
+
+    /**
+     * Runs mcp: the common command lines without picocli ({@link FastArguments}), every other one
+     * through it.
+     */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        FastArguments.Parsed parsed = FastArguments.parse(args, Runtime.getRuntime().availableProcessors());
+        if (parsed == null) {
+            return newCommandLine(out, err).execute(args);
+        }
+        McpCommand command = new McpCommand();
+        command.launcher = new WorkerLauncher();
+        command.processes = parsed.processes();
+        command.chunkBytes = parsed.chunkBytes();
+        command.verify = parsed.verify();
+        command.debug = parsed.debug();
+        command.source = parsed.source();
+        command.dest = parsed.dest();
+        try {
+            return command.call();
+        } catch (Exception e) {
+            return command.report(e, err);
+        }
+    }
+
+    /** Says what failed in one line (and the stack trace with {@code --debug}). */
+    private int report(Exception e, PrintWriter err) {
+        err.println("mcp: " + (e instanceof McpException ? e.getMessage() : Messages.describe(e)));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return EXIT_FAILED;
     }
 
     @Override
@@ -135,19 +191,9 @@ public final class McpCommand implements Callable<Integer> {
             writer.flush();
             return EXIT_USAGE;
         });
-        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
-            PrintWriter writer = cl.getErr();
-            if (e instanceof McpException) {
-                writer.println("mcp: " + e.getMessage());
-            } else {
-                writer.println("mcp: " + Messages.describe(e));
-            }
-            if (command.debug) {
-                e.printStackTrace(writer);
-            }
-            writer.flush();
-            return EXIT_FAILED;
-        });
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> command.report(e, cl.getErr()));
+        // cp takes '@name' for a file name; picocli would read it as a file of arguments.
+        commandLine.setExpandAtFiles(false);
         return commandLine;
     }
 
