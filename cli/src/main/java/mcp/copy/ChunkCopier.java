@@ -41,6 +41,15 @@ final class ChunkCopier {
      * @return the CRC32C of the bytes now in the target
      */
     static long copy(NativeFile source, NativeFile target, Chunk chunk, Progress progress) throws CopyFailure {
+        try {
+            return copyWindows(source, target, chunk, progress);
+        } catch (InternalError fault) {
+            // A fault that surfaced late, at some later call into the VM than the copy itself.
+            throw blame(fault, source, target, chunk.end());
+        }
+    }
+
+    private static long copyWindows(NativeFile source, NativeFile target, Chunk chunk, Progress progress) throws CopyFailure {
         CRC32C crc = new CRC32C();
         for (long offset = chunk.offset(); offset < chunk.end(); offset += WINDOW_BYTES) {
             long length = Math.min(WINDOW_BYTES, chunk.end() - offset);
