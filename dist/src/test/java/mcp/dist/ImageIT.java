@@ -3,10 +3,13 @@ package mcp.dist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import mcp.fixtures.Processes;
 import mcp.fixtures.TestFiles;
+import mcp.fixtures.Unprivileged;
 import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,15 +50,30 @@ class ImageIT {
     }
 
     private Processes.Result mcp(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
+        return run(Map.of(), LAUNCHER.toString(), args);
+    }
+
+    /** Runs {@code program args...} in {@link #dir} with {@link #environment} and then {@code changes}. */
+    private Processes.Result run(Map<String, String> changes, String program, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(program));
         command.addAll(List.of(args));
-        return Processes.run(command, dir, environment, 120);
+        Map<String, String> merged = new HashMap<>(environment);
+        merged.putAll(changes);
+        return Processes.run(command, dir, merged, 120);
+    }
+
+
+    private void assertCopied(Processes.Result result, Path source, Path copy) throws IOException {
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals("", result.err(), result.toString());
+        assertTrue(FileUtils.contentEquals(source.toFile(), copy.toFile()), "same bytes");
     }
 
     @Test
     void theImageHasItsOwnJavaAndTheLauncher() {
         assertTrue(Files.isExecutable(LAUNCHER), LAUNCHER + " is executable");
         assertTrue(Files.isExecutable(IMAGE.resolve("bin/java")), "the image carries its own runtime");
+        assertTrue(Files.isRegularFile(IMAGE.resolve("lib/jna/libjnidispatch.so")), "and JNA's native library, unpacked");
     }
 
     @Test
@@ -103,5 +122,59 @@ class ImageIT {
         assertEquals(0, result.exitCode(), result.toString());
         assertFalse(workerBinaries.isEmpty(), "a worker was seen while the copy ran");
         assertEquals(Set.of(IMAGE.resolve("bin/java").toRealPath().toString()), workerBinaries);
+    }
+
+    @Test
+    void startsWithAHomeAndTemporaryDirectoryItCannotWriteTo() throws Exception {
+        Path source = TestFiles.random(dir.resolve("src"), 3 << 20, 7);
+        Path locked = Files.createDirectory(dir.resolve("locked"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            // JNA unpacked its library into $XDG_CACHE_HOME or ~/.cache, else the temporary directory.
+            // Root, whom the mode does not stop, would leave a new entry in the locked directory.
+            Processes.Result result = run(Map.of(
+                    "HOME", locked.resolve("home").toString(),
+                    "XDG_CACHE_HOME", locked.resolve("cache").toString(),
+                    "TMPDIR", locked.toString()), LAUNCHER.toString(), "-n", "2", "--chunk-size", "1M", "src", "dst");
+            assertCopied(result, source, dir.resolve("dst"));
+            assertEquals(List.of(), TestFiles.names(locked), "nothing was written to the home or temporary directory");
+        } finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void startsWithTmpNoexecAndHomeReadOnlyAndRunsNoLdconfig() throws Exception {
+        assumeTrue(Unprivileged.runningAsRoot(), "mounting in a new mount namespace needs root");
+        Path unshare = Path.of("/usr/bin/unshare");
+        assumeTrue(Files.isExecutable(unshare), "needs unshare(1) from util-linux");
+        // Outside /tmp, which the test covers with an empty tmpfs.
+        Path work = Files.createTempDirectory(IMAGE.getParent(), "namespace-");
+        try {
+            Path source = TestFiles.random(work.resolve("src"), 3 << 20, 11);
+            Files.createDirectory(work.resolve("home"));
+            Path spy = work.resolve("ldconfig-spy");
+            Files.writeString(spy, "#!/bin/sh\n: > '" + work.resolve("ldconfig-ran") + "'\n");
+            Files.setPosixFilePermissions(spy, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path ldconfig = Path.of("/sbin/ldconfig");
+            String script = String.join("\n",
+                    "mount -t tmpfs -o noexec,nosuid,nodev,size=16m tmpfs /tmp || exit 97",
+                    "mount -t tmpfs -o ro,size=1m tmpfs home || exit 97",
+                    // JNA's own path to ldconfig; a spy in its place shows whether it runs.
+                    Files.exists(ldconfig) ? "mount --bind ldconfig-spy " + ldconfig + " || exit 97" : ":",
+                    "HOME=\"$PWD/home\" XDG_CACHE_HOME=\"$PWD/home/.cache\" TMPDIR=/tmp \"$0\" -n 2 --chunk-size 1M src dst",
+                    "status=$?",
+                    "echo \"in /tmp: $(ls -A /tmp)\"",
+                    "exit $status");
+            List<String> command = List.of(unshare.toString(), "--mount", "--propagation", "private", "/bin/sh", "-c", script, LAUNCHER.toString());
+            Processes.Result result = Processes.run(command, work,
+                    Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "TMPDIR", "/tmp"), 120);
+            assumeTrue(result.exitCode() != 97, "cannot mount in a new mount namespace here: " + result.err());
+            assertCopied(result, source, work.resolve("dst"));
+            assertEquals("in /tmp: \n", result.out(), "nothing was written to /tmp");
+            assertFalse(Files.exists(work.resolve("ldconfig-ran")), "JNA did not run ldconfig");
+        } finally {
+            FileUtils.deleteDirectory(work.toFile());
+        }
     }
 }
