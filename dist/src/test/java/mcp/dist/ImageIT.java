@@ -177,4 +177,18 @@ class ImageIT {
             FileUtils.deleteDirectory(work.toFile());
         }
     }
+
+    @Test
+    void theCallersJavaOptionsDoNotReachAnyJvm() throws Exception {
+        Path source = TestFiles.random(dir.resolve("src"), 3 << 20, 13);
+        // -Dx=y alone would make the JVM print "Picked up ..."; the unknown option stops any JVM that
+        // sees it, workers included (a worker that succeeds has its stderr swallowed).
+        String options = "-Dx=y -XX:+McpNoSuchOption";
+        Map<String, String> javaOptions = Map.of("JAVA_TOOL_OPTIONS", options, "JDK_JAVA_OPTIONS", options, "_JAVA_OPTIONS", options);
+        assertCopied(run(javaOptions, LAUNCHER.toString(), "-n", "2", "--chunk-size", "1M", "src", "dst"), source, dir.resolve("dst"));
+        Processes.Result version = run(javaOptions, LAUNCHER.toString(), "--version");
+        assertEquals(0, version.exitCode(), version.toString());
+        assertEquals("", version.err(), version.toString());
+        assertEquals("mcp " + System.getProperty("mcp.version") + "\n", version.out());
+    }
 }
