@@ -19,6 +19,8 @@ public class WorkerLauncher {
      */
     static final List<String> JVM_OPTIONS = List.of(
             "-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-XX:-UsePerfData", "-Xshare:auto",
+            // Reserved up front: the defaults (1 GiB, 240 MiB) do not fit under ulimit -v 1 GiB.
+            "-XX:CompressedClassSpaceSize=32m", "-XX:ReservedCodeCacheSize=32m",
             "--enable-native-access=ALL-UNNAMED");
 
     /** The command line of the worker in {@code slot}. */

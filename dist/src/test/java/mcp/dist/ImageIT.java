@@ -62,6 +62,12 @@ class ImageIT {
         return Processes.run(command, dir, merged, 120);
     }
 
+    /** {@code mcp args...} started by sh after {@code ulimit <limit>}, e.g. {@code -v 1048576}. */
+    private Processes.Result mcpUnder(String limit, String... args) throws Exception {
+        List<String> shellArgs = new ArrayList<>(List.of("-c", "ulimit " + limit + " && exec \"$0\" \"$@\"", LAUNCHER.toString()));
+        shellArgs.addAll(List.of(args));
+        return run(Map.of(), "/bin/sh", shellArgs.toArray(String[]::new));
+    }
 
     private void assertCopied(Processes.Result result, Path source, Path copy) throws IOException {
         assertEquals(0, result.exitCode(), result.toString());
@@ -190,5 +196,31 @@ class ImageIT {
         assertEquals(0, version.exitCode(), version.toString());
         assertEquals("", version.err(), version.toString());
         assertEquals("mcp " + System.getProperty("mcp.version") + "\n", version.out());
+    }
+
+    @Test
+    void copiesUnderAnAddressSpaceLimitOfTwoAndOneGibibytes() throws Exception {
+        Path source = TestFiles.random(dir.resolve("src"), 64L << 20, 17);
+        for (int mebibytes : List.of(2048, 1024)) {
+            Files.deleteIfExists(dir.resolve("dst"));
+            Processes.Result result = mcpUnder("-v " + (mebibytes << 10), "-n", "2", "src", "dst");
+            assertCopied(result, source, dir.resolve("dst"));
+        }
+    }
+
+    @Test
+    void anAddressSpaceLimitTooLowForAJvmIsNamedInOneLine() throws Exception {
+        Processes.Result result = mcpUnder("-v 204800", "--version");
+        assertEquals(1, result.exitCode(), result.toString());
+        assertEquals("mcp: cannot start: virtual memory limit (ulimit -v) is too low: 204800 KiB, mcp needs 614400 KiB\n", result.err());
+        // The launcher's threshold is no lower than what mcp needs: a copy works right at it.
+        Path source = TestFiles.random(dir.resolve("src"), 64L << 20, 19);
+        assertCopied(mcpUnder("-v 614400", "-n", "2", "src", "dst"), source, dir.resolve("dst"));
+    }
+
+    @Test
+    void copiesWithTwentyOpenFiles() throws Exception {
+        Path source = TestFiles.random(dir.resolve("src"), 1024, 23);
+        assertCopied(mcpUnder("-n 20", "-n", "2", "src", "dst"), source, dir.resolve("dst"));
     }
 }
