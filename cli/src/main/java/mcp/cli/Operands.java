@@ -18,6 +18,12 @@ public final class Operands {
     /** Permission bits in the order of {@link PosixFilePermission}'s constants, owner read first. */
     private static final int[] BITS = {0400, 0200, 0100, 040, 020, 010, 04, 02, 01};
 
+    /**
+     * Set by {@code bin/mcp} when the working directory had been deleted: it then starts the JVM
+     * from {@code /}, where relative names would find other files than the user meant.
+     */
+    private static final boolean CWD_DELETED = Boolean.getBoolean("mcp.cwdDeleted");
+
     private Operands() {
     }
 
@@ -27,6 +33,13 @@ public final class Operands {
      * @param umask the process's file mode creation mask, applied to the source's mode for a new file
      */
     public static CopyRequest resolve(String sourceName, String destName, int umask) throws McpException {
+        // As for cp in a deleted directory: a relative name names nothing there.
+        if (CWD_DELETED && !sourceName.startsWith("/")) {
+            throw new McpException("cannot stat " + quote(sourceName) + ": No such file or directory");
+        }
+        if (CWD_DELETED && !destName.startsWith("/")) {
+            throw new McpException("cannot create regular file " + quote(destName) + ": No such file or directory");
+        }
         Path source = Path.of(sourceName);
         PosixFileAttributes sourceAttributes;
         try {

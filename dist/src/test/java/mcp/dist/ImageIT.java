@@ -223,4 +223,57 @@ class ImageIT {
         Path source = TestFiles.random(dir.resolve("src"), 1024, 23);
         assertCopied(mcpUnder("-n 20", "-n", "2", "src", "dst"), source, dir.resolve("dst"));
     }
+
+    @Test
+    void runsFromADeletedWorkingDirectory() throws Exception {
+        Path source = TestFiles.random(dir.resolve("src"), 3 << 20, 29);
+        String strayName = "mcp-deleted-cwd-" + ProcessHandle.current().pid();
+        Path stray = Path.of("/", strayName);
+        Processes.Result absolute = mcpInDeletedDirectory("-n", "2", "--chunk-size", "1M", source.toString(), dir.resolve("dst").toString());
+        Processes.Result relativeSource = mcpInDeletedDirectory("src", dir.resolve("dst2").toString());
+        Processes.Result relativeDest = mcpInDeletedDirectory(source.toString(), strayName);
+        boolean strayWritten = Files.deleteIfExists(stray);
+
+        assertEquals(0, absolute.exitCode(), absolute.toString());
+        assertEquals("", withoutShellWarnings(absolute.err()), absolute.toString());
+        assertTrue(FileUtils.contentEquals(source.toFile(), dir.resolve("dst").toFile()), "same bytes");
+        // As for cp there, relative names name nothing: mcp, started from /, must not find /src or write /dst.
+        assertEquals(1, relativeSource.exitCode(), relativeSource.toString());
+        assertEquals("mcp: cannot stat 'src': No such file or directory\n", withoutShellWarnings(relativeSource.err()));
+        assertEquals(1, relativeDest.exitCode(), relativeDest.toString());
+        assertEquals("mcp: cannot create regular file '" + strayName + "': No such file or directory\n", withoutShellWarnings(relativeDest.err()));
+        assertFalse(strayWritten, "nothing was written to " + stray);
+    }
+
+    /** Runs mcp in a directory deleted after sh went there and before sh starts the launcher. */
+    private Processes.Result mcpInDeletedDirectory(String... args) throws Exception {
+        Path gone = Files.createDirectory(dir.resolve("gone"));
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "read -r go; exec \"$0\" \"$@\"", LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(gone.toFile());
+        builder.environment().put("PATH", environment.get("PATH"));
+        builder.environment().remove("JAVA_HOME");
+        Process process = builder.start();
+        Files.delete(gone);
+        return Processes.finish(command, process, 120);
+    }
+
+    /** stderr without the shell's own complaint on starting in a deleted directory. */
+    private static String withoutShellWarnings(String err) {
+        return err.lines().filter(line -> !line.contains("getcwd")).map(line -> line + "\n").reduce("", String::concat);
+    }
+
+    @Test
+    void runsThroughASymbolicLinkAndFromAPathWithSpaces() throws Exception {
+        Path source = TestFiles.random(dir.resolve("src"), 3 << 20, 31);
+        Path link = Files.createSymbolicLink(Files.createDirectory(dir.resolve("my bin")).resolve("mcp"), LAUNCHER);
+        assertCopied(run(Map.of(), link.toString(), "-n", "2", "--chunk-size", "1M", "src", "dst"), source, dir.resolve("dst"));
+
+        Path spaced = Files.createSymbolicLink(Files.createDirectory(dir.resolve("opt dir")).resolve("mcp image"), IMAGE);
+        Processes.Result result = run(Map.of(), spaced.resolve("bin/mcp").toString(), "-n", "2", "--chunk-size", "1M", "src", "dst2");
+        // Removed here, or the temporary directory's clean-up warns about links leading out of it.
+        Files.delete(link);
+        Files.delete(spaced);
+        assertCopied(result, source, dir.resolve("dst2"));
+    }
 }
