@@ -12,6 +12,12 @@ import mcp.nativebridge.NativeFile;
  * only a hint, the status of the opened descriptor is what counts.
  */
 public final class Operands {
+    /**
+     * Set by {@code bin/mcp} when the working directory had been deleted: it then starts the JVM
+     * from {@code /}, where relative names would find other files than the user meant.
+     */
+    private static final boolean CWD_DELETED = Boolean.getBoolean("mcp.cwdDeleted");
+
     private Operands() {
     }
 
@@ -21,6 +27,13 @@ public final class Operands {
      * @param umask the process's file mode creation mask, applied to the source's mode for a new file
      */
     public static CopyRequest resolve(String sourceName, String destName, int umask) throws McpException {
+        // As for cp in a deleted directory: a relative name names nothing there.
+        if (CWD_DELETED && !sourceName.startsWith("/")) {
+            throw new McpException("cannot stat " + quote(sourceName) + ": No such file or directory");
+        }
+        if (CWD_DELETED && !destName.startsWith("/")) {
+            throw new McpException("cannot create regular file " + quote(destName) + ": No such file or directory");
+        }
         FileStatus named = status(null, sourceName, true, sourceName);
         if (named.isDirectory()) {
             throw new McpException("-r not specified; omitting directory " + quote(sourceName));

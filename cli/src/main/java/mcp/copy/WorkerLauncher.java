@@ -23,6 +23,8 @@ public class WorkerLauncher {
     static final List<String> JVM_OPTIONS = List.of(
             "-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-XX:-UsePerfData", "-Xshare:auto",
             "-XX:+ErrorFileToStderr", "-XX:-CreateCoredumpOnCrash",
+            // Reserved up front: the defaults (1 GiB, 240 MiB) do not fit under ulimit -v 1 GiB.
+            "-XX:CompressedClassSpaceSize=32m", "-XX:ReservedCodeCacheSize=32m",
             "--enable-native-access=ALL-UNNAMED");
 
     /** Variables through which a user's environment would add options to every JVM, and print that it did. */
@@ -36,8 +38,8 @@ public class WorkerLauncher {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
-        // JNA's settings, among them where its native library is (which spares each worker finding
-        // it again); not the flag that says this JVM has loaded JNA already.
+        // JNA's settings, among them where its native library is in the image; not the flag that
+        // says this JVM has loaded JNA already.
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith("jna.") && !name.equals("jna.loaded")) {
                 command.add("-D" + name + "=" + System.getProperty(name));

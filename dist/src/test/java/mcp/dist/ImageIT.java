@@ -3,10 +3,13 @@ package mcp.dist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import mcp.fixtures.Processes;
 import mcp.fixtures.TestFiles;
+import mcp.fixtures.Unprivileged;
 import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,15 +50,36 @@ class ImageIT {
     }
 
     private Processes.Result mcp(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
+        return run(Map.of(), LAUNCHER.toString(), args);
+    }
+
+    /** Runs {@code program args...} in {@link #dir} with {@link #environment} and then {@code changes}. */
+    private Processes.Result run(Map<String, String> changes, String program, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(program));
         command.addAll(List.of(args));
-        return Processes.run(command, dir, environment, 120);
+        Map<String, String> merged = new HashMap<>(environment);
+        merged.putAll(changes);
+        return Processes.run(command, dir, merged, 120);
+    }
+
+    /** {@code mcp args...} started by sh after {@code ulimit <limit>}, e.g. {@code -v 1048576}. */
+    private Processes.Result mcpUnder(String limit, String... args) throws Exception {
+        List<String> shellArgs = new ArrayList<>(List.of("-c", "ulimit " + limit + " && exec \"$0\" \"$@\"", LAUNCHER.toString()));
+        shellArgs.addAll(List.of(args));
+        return run(Map.of(), "/bin/sh", shellArgs.toArray(String[]::new));
+    }
+
+    private void assertCopied(Processes.Result result, Path source, Path copy) throws IOException {
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals("", result.err(), result.toString());
+        assertTrue(FileUtils.contentEquals(source.toFile(), copy.toFile()), "same bytes");
     }
 
     @Test
     void theImageHasItsOwnJavaAndTheLauncher() {
         assertTrue(Files.isExecutable(LAUNCHER), LAUNCHER + " is executable");
         assertTrue(Files.isExecutable(IMAGE.resolve("bin/java")), "the image carries its own runtime");
+        assertTrue(Files.isRegularFile(IMAGE.resolve("lib/jna/libjnidispatch.so")), "and JNA's native library, unpacked");
     }
 
     @Test
@@ -103,5 +128,152 @@ class ImageIT {
         assertEquals(0, result.exitCode(), result.toString());
         assertFalse(workerBinaries.isEmpty(), "a worker was seen while the copy ran");
         assertEquals(Set.of(IMAGE.resolve("bin/java").toRealPath().toString()), workerBinaries);
+    }
+
+    @Test
+    void startsWithAHomeAndTemporaryDirectoryItCannotWriteTo() throws Exception {
+        Path source = TestFiles.random(dir.resolve("src"), 3 << 20, 7);
+        Path locked = Files.createDirectory(dir.resolve("locked"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            // JNA unpacked its library into $XDG_CACHE_HOME or ~/.cache, else the temporary directory.
+            // Root, whom the mode does not stop, would leave a new entry in the locked directory.
+            Processes.Result result = run(Map.of(
+                    "HOME", locked.resolve("home").toString(),
+                    "XDG_CACHE_HOME", locked.resolve("cache").toString(),
+                    "TMPDIR", locked.toString()), LAUNCHER.toString(), "-n", "2", "--chunk-size", "1M", "src", "dst");
+            assertCopied(result, source, dir.resolve("dst"));
+            assertEquals(List.of(), TestFiles.names(locked), "nothing was written to the home or temporary directory");
+        } finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void startsWithTmpNoexecAndHomeReadOnlyAndRunsNoLdconfig() throws Exception {
+        assumeTrue(Unprivileged.runningAsRoot(), "mounting in a new mount namespace needs root");
+        Path unshare = Path.of("/usr/bin/unshare");
+        assumeTrue(Files.isExecutable(unshare), "needs unshare(1) from util-linux");
+        // Outside /tmp, which the test covers with an empty tmpfs.
+        Path work = Files.createTempDirectory(IMAGE.getParent(), "namespace-");
+        try {
+            Path source = TestFiles.random(work.resolve("src"), 3 << 20, 11);
+            Files.createDirectory(work.resolve("home"));
+            Path spy = work.resolve("ldconfig-spy");
+            Files.writeString(spy, "#!/bin/sh\n: > '" + work.resolve("ldconfig-ran") + "'\n");
+            Files.setPosixFilePermissions(spy, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path ldconfig = Path.of("/sbin/ldconfig");
+            String script = String.join("\n",
+                    "mount -t tmpfs -o noexec,nosuid,nodev,size=16m tmpfs /tmp || exit 97",
+                    "mount -t tmpfs -o ro,size=1m tmpfs home || exit 97",
+                    // JNA's own path to ldconfig; a spy in its place shows whether it runs.
+                    Files.exists(ldconfig) ? "mount --bind ldconfig-spy " + ldconfig + " || exit 97" : ":",
+                    "HOME=\"$PWD/home\" XDG_CACHE_HOME=\"$PWD/home/.cache\" TMPDIR=/tmp \"$0\" -n 2 --chunk-size 1M src dst",
+                    "status=$?",
+                    "echo \"in /tmp: $(ls -A /tmp)\"",
+                    "exit $status");
+            List<String> command = List.of(unshare.toString(), "--mount", "--propagation", "private", "/bin/sh", "-c", script, LAUNCHER.toString());
+            Processes.Result result = Processes.run(command, work,
+                    Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "TMPDIR", "/tmp"), 120);
+            assumeTrue(result.exitCode() != 97, "cannot mount in a new mount namespace here: " + result.err());
+            assertCopied(result, source, work.resolve("dst"));
+            assertEquals("in /tmp: \n", result.out(), "nothing was written to /tmp");
+            assertFalse(Files.exists(work.resolve("ldconfig-ran")), "JNA did not run ldconfig");
+        } finally {
+            FileUtils.deleteDirectory(work.toFile());
+        }
+    }
+
+    @Test
+    void theCallersJavaOptionsDoNotReachAnyJvm() throws Exception {
+        Path source = TestFiles.random(dir.resolve("src"), 3 << 20, 13);
+        // -Dx=y alone would make the JVM print "Picked up ..."; the unknown option stops any JVM that
+        // sees it, workers included (a worker that succeeds has its stderr swallowed).
+        String options = "-Dx=y -XX:+McpNoSuchOption";
+        Map<String, String> javaOptions = Map.of("JAVA_TOOL_OPTIONS", options, "JDK_JAVA_OPTIONS", options, "_JAVA_OPTIONS", options);
+        assertCopied(run(javaOptions, LAUNCHER.toString(), "-n", "2", "--chunk-size", "1M", "src", "dst"), source, dir.resolve("dst"));
+        Processes.Result version = run(javaOptions, LAUNCHER.toString(), "--version");
+        assertEquals(0, version.exitCode(), version.toString());
+        assertEquals("", version.err(), version.toString());
+        assertEquals("mcp " + System.getProperty("mcp.version") + "\n", version.out());
+    }
+
+    @Test
+    void copiesUnderAnAddressSpaceLimitOfTwoAndOneGibibytes() throws Exception {
+        Path source = TestFiles.random(dir.resolve("src"), 64L << 20, 17);
+        for (int mebibytes : List.of(2048, 1024)) {
+            Files.deleteIfExists(dir.resolve("dst"));
+            Processes.Result result = mcpUnder("-v " + (mebibytes << 10), "-n", "2", "src", "dst");
+            assertCopied(result, source, dir.resolve("dst"));
+        }
+    }
+
+    @Test
+    void anAddressSpaceLimitTooLowForAJvmIsNamedInOneLine() throws Exception {
+        Processes.Result result = mcpUnder("-v 204800", "--version");
+        assertEquals(1, result.exitCode(), result.toString());
+        assertEquals("mcp: cannot start: virtual memory limit (ulimit -v) is too low: 204800 KiB, mcp needs 614400 KiB\n", result.err());
+        // The launcher's threshold is no lower than what mcp needs: a copy works right at it.
+        Path source = TestFiles.random(dir.resolve("src"), 64L << 20, 19);
+        assertCopied(mcpUnder("-v 614400", "-n", "2", "src", "dst"), source, dir.resolve("dst"));
+    }
+
+    @Test
+    void copiesWithTwentyOpenFiles() throws Exception {
+        Path source = TestFiles.random(dir.resolve("src"), 1024, 23);
+        assertCopied(mcpUnder("-n 20", "-n", "2", "src", "dst"), source, dir.resolve("dst"));
+    }
+
+    @Test
+    void runsFromADeletedWorkingDirectory() throws Exception {
+        Path source = TestFiles.random(dir.resolve("src"), 3 << 20, 29);
+        String strayName = "mcp-deleted-cwd-" + ProcessHandle.current().pid();
+        Path stray = Path.of("/", strayName);
+        Processes.Result absolute = mcpInDeletedDirectory("-n", "2", "--chunk-size", "1M", source.toString(), dir.resolve("dst").toString());
+        Processes.Result relativeSource = mcpInDeletedDirectory("src", dir.resolve("dst2").toString());
+        Processes.Result relativeDest = mcpInDeletedDirectory(source.toString(), strayName);
+        boolean strayWritten = Files.deleteIfExists(stray);
+
+        assertEquals(0, absolute.exitCode(), absolute.toString());
+        assertEquals("", withoutShellWarnings(absolute.err()), absolute.toString());
+        assertTrue(FileUtils.contentEquals(source.toFile(), dir.resolve("dst").toFile()), "same bytes");
+        // As for cp there, relative names name nothing: mcp, started from /, must not find /src or write /dst.
+        assertEquals(1, relativeSource.exitCode(), relativeSource.toString());
+        assertEquals("mcp: cannot stat 'src': No such file or directory\n", withoutShellWarnings(relativeSource.err()));
+        assertEquals(1, relativeDest.exitCode(), relativeDest.toString());
+        assertEquals("mcp: cannot create regular file '" + strayName + "': No such file or directory\n", withoutShellWarnings(relativeDest.err()));
+        assertFalse(strayWritten, "nothing was written to " + stray);
+    }
+
+    /** Runs mcp in a directory deleted after sh went there and before sh starts the launcher. */
+    private Processes.Result mcpInDeletedDirectory(String... args) throws Exception {
+        Path gone = Files.createDirectory(dir.resolve("gone"));
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "read -r go; exec \"$0\" \"$@\"", LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(gone.toFile());
+        builder.environment().put("PATH", environment.get("PATH"));
+        builder.environment().remove("JAVA_HOME");
+        Process process = builder.start();
+        Files.delete(gone);
+        return Processes.finish(command, process, 120);
+    }
+
+    /** stderr without the shell's own complaint on starting in a deleted directory. */
+    private static String withoutShellWarnings(String err) {
+        return err.lines().filter(line -> !line.contains("getcwd")).map(line -> line + "\n").reduce("", String::concat);
+    }
+
+    @Test
+    void runsThroughASymbolicLinkAndFromAPathWithSpaces() throws Exception {
+        Path source = TestFiles.random(dir.resolve("src"), 3 << 20, 31);
+        Path link = Files.createSymbolicLink(Files.createDirectory(dir.resolve("my bin")).resolve("mcp"), LAUNCHER);
+        assertCopied(run(Map.of(), link.toString(), "-n", "2", "--chunk-size", "1M", "src", "dst"), source, dir.resolve("dst"));
+
+        Path spaced = Files.createSymbolicLink(Files.createDirectory(dir.resolve("opt dir")).resolve("mcp image"), IMAGE);
+        Processes.Result result = run(Map.of(), spaced.resolve("bin/mcp").toString(), "-n", "2", "--chunk-size", "1M", "src", "dst2");
+        // Removed here, or the temporary directory's clean-up warns about links leading out of it.
+        Files.delete(link);
+        Files.delete(spaced);
+        assertCopied(result, source, dir.resolve("dst2"));
     }
 }
