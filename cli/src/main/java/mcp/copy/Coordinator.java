@@ -475,9 +475,16 @@ public final class Coordinator {
             return file;
         }
 
-        /** A name short enough that the scratch files' names stay within NAME_MAX (255 bytes). */
+        /**
+         * A name short enough that the scratch files' names stay within NAME_MAX (255 bytes), never
+         * cut between the two halves of a character outside the BMP: half of one has no bytes.
+         */
         private static String shortened(String name) {
-            return name.length() <= MAX_STEM_CHARS ? name : name.substring(0, MAX_STEM_CHARS);
+            if (name.length() <= MAX_STEM_CHARS) {
+                return name;
+            }
+            int end = Character.isHighSurrogate(name.charAt(MAX_STEM_CHARS - 1)) ? MAX_STEM_CHARS - 1 : MAX_STEM_CHARS;
+            return name.substring(0, end);
         }
 
         /**

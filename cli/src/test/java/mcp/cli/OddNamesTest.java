@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import mcp.fixtures.Processes;
 import mcp.fixtures.TestFiles;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -93,5 +94,25 @@ class OddNamesTest {
         String expected = cp.err().replaceFirst("^cp:", "mcp:");
         assertEquals(expected, mcp.err(), "as cp says it: " + cp.err());
         assertEquals(List.of(), TestFiles.names(dir), "nothing is made");
+    }
+
+    /**
+     * The scratch files beside DEST are named after DEST's first 50 chars (Java chars: UTF-16
+     * units). A name whose 50th char is the first half of a character outside the BMP (an emoji,
+     * four bytes in UTF-8) must not be cut between the halves: half a character has no bytes.
+     */
+    @Test
+    void aLongNameIsNotCutInTheMiddleOfACharacterForTheScratchFiles() throws Exception {
+        String dest = "x".repeat(49) + "\\360\\237\\230\\200" + "tail";   // 49 x, U+1F600, tail
+        Files.write(dir.resolve("src"), new byte[] {1, 2, 3});
+        List<String> args = new ArrayList<>(List.of("src", dest));
+        args.addAll(mcpCommand());
+
+        Processes.Result result = shell(Environment.C_LOCALE, dir, NAMES + "exec \"$@\" \"$src\" \"$dst\"", args);
+
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals("", result.err(), "a successful copy says nothing");
+        Processes.Result listing = shell(Environment.C_LOCALE, dir, "ls -b", List.of());
+        assertEquals("src\n" + dest + "\n", listing.out(), "the copy is at the name given, and nothing else is left");
     }
 }
