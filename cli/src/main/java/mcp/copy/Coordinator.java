@@ -452,7 +452,9 @@ public final class Coordinator {
                         NativeFile.Open.READ_WRITE, NativeFile.Open.CREATE_NEW);
             } catch (ErrnoException e) {
                 if (request.existing() != null && e.errno() == ErrnoException.EACCES) {
-                    throw new McpException("cannot replace " + quote(request.targetName()) + ": its directory is not writable "
+                    // The directory by the name it was opened by: DEST's, or where a symbolic link at DEST led.
+                    throw new McpException("cannot replace " + quote(request.targetName()) + ": its directory "
+                            + quote(request.directory().name()) + " is not writable "
                             + "(mcp replaces a file by renaming a verified copy over it, and never writes into it in place)", e);
                 }
                 throw new McpException("cannot create regular file " + quote(request.targetName()) + ": " + e.reason(), e);
