@@ -413,8 +413,12 @@ public final class Coordinator {
             request.directory().sync();
             return Outcome.COPIED;
         } catch (ErrnoException e) {
+            // A directory mcp may not read is open as a path only (Operands), which fsync refuses with
+            // EBADF: what kept it from being synced is the permission to read it, not a bad descriptor.
+            String reason = e.errno() == ErrnoException.EBADF ? ErrnoException.of("open", ErrnoException.EACCES, null).reason()
+                    : e.reason();
             System.err.println("mcp: warning: " + quote(request.targetName()) + " was replaced by the verified copy, but its "
-                    + "directory could not be synced (" + e.reason() + "): the replacement may not survive a crash");
+                    + "directory could not be synced (" + reason + "): the replacement may not survive a crash");
             return Outcome.COPIED_NOT_DURABLE;
         }
     }
