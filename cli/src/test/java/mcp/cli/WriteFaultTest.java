@@ -84,4 +84,25 @@ class WriteFaultTest {
         assertPlainMessage(result);
         assertEquals(List.of(), TestFiles.names(tmpfs), "no destination, temporary or control file is left");
     }
+
+    /**
+     * Room for the copy and not a page more: the reservation of the copy succeeds and takes the
+     * last free page, so the control file, made next, has none. On tmpfs (as on ext4, which
+     * allocates when a page is first written) writing the control file's mapping then faults;
+     * that must be reported as the full disk it is, not crash the coordinator.
+     */
+    @Test
+    void roomForTheCopyButNotForTheControlFileFailsWithNoSpaceLeftOnDevice() throws Exception {
+        Path tmpfs = mounts.tmpfs("tmpfs", "20m");
+        Files.write(tmpfs.resolve("filler"), new byte[(int) (4 * MIB)]);
+        assertEquals(16 * MIB, Files.getFileStore(tmpfs).getUsableSpace(), "free space left on the tmpfs");
+        TestFiles.random(dir.resolve("src"), 16 * MIB, 7_000_009);
+
+        Processes.Result result = mcp("-n", "2", "src", "tmpfs/dst");
+
+        assertEquals(1, result.exitCode(), result.toString());
+        assertPlainMessage(result);
+        assertEquals("mcp: error writing 'tmpfs/dst': No space left on device\n", result.err(), result.toString());
+        assertEquals(List.of("filler"), TestFiles.names(tmpfs), "no destination, temporary or control file is left");
+    }
 }
