@@ -181,11 +181,14 @@ public final class ControlFile implements AutoCloseable {
 
     /**
      * Fills in the new, empty file {@code file} (created by the caller, which keeps ownership of
-     * the descriptor's name) as a control file, and publishes it.
+     * the descriptor's name) as a control file, and publishes it. Its blocks are reserved first
+     * where the file system can: on a full disk, writing an unreserved page of the mapping would
+     * fault (SIGBUS) in whichever process touched it first, instead of failing here with ENOSPC.
      */
     public static ControlFile create(NativeFile file, List<FileEntry> files, List<Chunk> chunks, int workers, long pageSize)
             throws IOException {
         long length = lengthBytes(workers, files.size(), chunks.size());
+        file.reserve(length);
         file.truncate(length);
         ControlFile control = new ControlFile(file, file.map(0, length, Mapping.Access.READ_WRITE), workers, files.size(), chunks.size());
         control.fill(files, chunks, pageSize);

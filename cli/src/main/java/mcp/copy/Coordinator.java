@@ -433,8 +433,12 @@ public final class Coordinator {
             request.directory().sync();
             return Outcome.COPIED;
         } catch (ErrnoException e) {
+            // A directory mcp may not read is open as a path only (Operands), which fsync refuses with
+            // EBADF: what kept it from being synced is the permission to read it, not a bad descriptor.
+            String reason = e.errno() == ErrnoException.EBADF ? ErrnoException.of("open", ErrnoException.EACCES, null).reason()
+                    : e.reason();
             System.err.println("mcp: warning: " + quote(request.targetName()) + " was replaced by the verified copy, but its "
-                    + "directory could not be synced (" + e.reason() + "): the replacement may not survive a crash");
+                    + "directory could not be synced (" + reason + "): the replacement may not survive a crash");
             return Outcome.COPIED_NOT_DURABLE;
         }
     }
@@ -472,7 +476,9 @@ public final class Coordinator {
                         NativeFile.Open.READ_WRITE, NativeFile.Open.CREATE_NEW);
             } catch (ErrnoException e) {
                 if (request.existing() != null && e.errno() == ErrnoException.EACCES) {
-                    throw new McpException("cannot replace " + quote(request.targetName()) + ": its directory is not writable "
+                    // The directory by the name it was opened by: DEST's, or where a symbolic link at DEST led.
+                    throw new McpException("cannot replace " + quote(request.targetName()) + ": its directory "
+                            + quote(request.directory().name()) + " is not writable "
                             + "(mcp replaces a file by renaming a verified copy over it, and never writes into it in place)", e);
                 }
                 throw new McpException("cannot create regular file " + quote(request.targetName()) + ": " + e.reason(), e);
@@ -495,9 +501,16 @@ public final class Coordinator {
             return file;
         }
 
-        /** A name short enough that the scratch files' names stay within NAME_MAX (255 bytes). */
+        /**
+         * A name short enough that the scratch files' names stay within NAME_MAX (255 bytes), never
+         * cut between the two halves of a character outside the BMP: half of one has no bytes.
+         */
         private static String shortened(String name) {
-            return name.length() <= MAX_STEM_CHARS ? name : name.substring(0, MAX_STEM_CHARS);
+            if (name.length() <= MAX_STEM_CHARS) {
+                return name;
+            }
+            int end = Character.isHighSurrogate(name.charAt(MAX_STEM_CHARS - 1)) ? MAX_STEM_CHARS - 1 : MAX_STEM_CHARS;
+            return name.substring(0, end);
         }
 
         /**

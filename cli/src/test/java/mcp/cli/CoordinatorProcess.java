@@ -39,14 +39,21 @@ final class CoordinatorProcess implements AutoCloseable {
     private ControlFile control;
     private Processes.Result result;
 
-    private CoordinatorProcess(List<String> command, Path target) throws IOException {
+    private CoordinatorProcess(List<String> command, Path target, Path workingDirectory) throws IOException {
         this.command = command;
         this.target = target;
         this.controlName = Pattern.compile("\\." + Pattern.quote(target.getFileName().toString()) + "\\.[0-9a-f]{16}\\.mcp-control");
-        this.process = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
+        this.process = builder.start();
     }
 
-    /** Starts {@code mcp ARGS... SOURCE TARGET}; {@code target} must be an absolute file path. */
+    private CoordinatorProcess(List<String> command, Path target) throws IOException {
+        this(command, target, null);
+    }
+
     /**
      * A 1 GiB file of random bytes, made once for all tests in this JVM: copied in 1 MiB chunks it
      * takes seconds, long enough for a test to act while the copy is under way.
@@ -61,8 +68,18 @@ final class CoordinatorProcess implements AutoCloseable {
         return longSource;
     }
 
+    /** Starts {@code mcp OPTIONS... SOURCE TARGET}; {@code target} must be an absolute file path. */
     static CoordinatorProcess start(Path source, Path target, Object... options) throws IOException {
         return new CoordinatorProcess(Processes.javaCommand(Main.class.getName(), arguments(source, target, options)), target);
+    }
+
+    /**
+     * As {@link #start}, with {@code workingDirectory} as the coordinator's current directory (its
+     * workers inherit it): where a JVM would write a crash report or a core file.
+     */
+    static CoordinatorProcess startIn(Path workingDirectory, Path source, Path target, Object... options) throws IOException {
+        return new CoordinatorProcess(Processes.javaCommand(Main.class.getName(), arguments(source, target, options)), target,
+                workingDirectory);
     }
 
     /** As {@link #start}, the coordinator leading a process group of its own, as a shell's foreground job does. */

@@ -1,5 +1,6 @@
 package mcp.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Whole copies with real worker JVMs on real files, compared byte for byte. */
 class CopyTest {
@@ -121,5 +123,34 @@ class CopyTest {
         assertEquals(0, result.exitCode(), result.toString());
         assertTrue(Files.isSymbolicLink(link), "the link stays a link");
         assertTrue(FileUtils.contentEquals(source.toFile(), target.toFile()), "the link's target holds the copy");
+    }
+
+    /**
+     * --verify=media syncs the copy, drops its cached pages and reads it back from the device:
+     * for a dense file, a sparse one (only its data is read back) and a streamed one (procfs).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dense", "sparse", "streamed"})
+    void copiesVerifiedFromTheMediaAreIdentical(String kind) throws IOException {
+        long seed = 19;
+        Path source;
+        switch (kind) {
+            case "dense":
+                source = TestFiles.random(dir.resolve("source"), 20 * MIB + 5, seed);
+                break;
+            case "sparse":
+                source = TestFiles.sparse(dir.resolve("source"), 64 * MIB + 3, seed, 0, 17 * MIB, 40 * MIB + 1, 64 * MIB + 3);
+                break;
+            default:
+                source = Path.of("/proc/version");
+                break;
+        }
+        Path dest = dir.resolve("dest");
+        Processes.Result result = McpRunner.run("-n", 2, "--verify=media", source, dest);
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals("", result.err(), "a successful copy says nothing");
+        assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dest), "same bytes (seed " + seed + ")");
+        assertEquals(kind.equals("streamed") ? List.of("dest") : List.of("dest", "source"), TestFiles.names(dir),
+                "no temporary or control file is left");
     }
 }

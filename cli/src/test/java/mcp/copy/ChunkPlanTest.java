@@ -71,4 +71,43 @@ class ChunkPlanTest {
     void rejectsPlansWithTooManyChunks() {
         assertThrows(IllegalArgumentException.class, () -> ChunkPlan.split(0, PAGE * (ChunkPlan.MAX_CHUNKS + 1L), PAGE, PAGE));
     }
+
+    /** Data ranges ({@code SEEK_DATA} extents, page-aligned starts): chunks cover them and nothing of the holes between. */
+    @Test
+    void chunksOfExtentsCoverTheDataOnly() {
+        List<long[]> extents = List.of(new long[] {0, 3 * PAGE}, new long[] {10 * PAGE, 10 * PAGE + 100},
+                new long[] {1L << 32, (1L << 32) + 5 * PAGE + 7});
+        List<Chunk> chunks = ChunkPlan.split(2, extents, 2 * PAGE, PAGE);
+        List<String> expected = List.of("0+8192", "8192+4096", "40960+100", "4294967296+8192", "4294975488+8192",
+                "4294983680+4103");
+        assertEquals(expected, chunks.stream().map(chunk -> chunk.offset() + "+" + chunk.lengthBytes()).toList());
+        assertTrue(chunks.stream().allMatch(chunk -> chunk.fileIndex() == 2), "every chunk is of file 2");
+    }
+
+    @Test
+    void noExtentsMakeNoChunks() {
+        assertEquals(List.of(), ChunkPlan.split(0, List.of(), PAGE, PAGE));
+    }
+
+    /**
+     * The limit counts the chunks of all extents together: two ranges of data that would each be
+     * within it are refused together, before a single chunk is made (the coordinator plans before
+     * it reserves any space for the copy).
+     */
+    @Test
+    void theChunkLimitCountsTheChunksOfAllExtents() {
+        long half = ChunkPlan.MAX_CHUNKS / 2 * PAGE;
+        List<long[]> extents = List.of(new long[] {0, half}, new long[] {half + PAGE, 2 * half + 2 * PAGE});
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ChunkPlan.split(0, extents, PAGE, PAGE));
+        assertEquals("chunk size 4096 would make " + (ChunkPlan.MAX_CHUNKS + 1) + " chunks, more than " + ChunkPlan.MAX_CHUNKS,
+                refused.getMessage());
+        assertEquals(ChunkPlan.MAX_CHUNKS / 2 + 1, ChunkPlan.split(0, extents, 2 * PAGE, PAGE).size(), "twice the chunk size halves the count");
+    }
+
+    @Test
+    void exactlyTheChunkLimitIsAccepted() {
+        long half = ChunkPlan.MAX_CHUNKS / 2 * PAGE;
+        List<long[]> extents = List.of(new long[] {0, half}, new long[] {half + PAGE, 2 * half + PAGE});
+        assertEquals(ChunkPlan.MAX_CHUNKS, ChunkPlan.split(0, extents, PAGE, PAGE).size());
+    }
 }

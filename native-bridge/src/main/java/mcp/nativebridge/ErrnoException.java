@@ -15,6 +15,7 @@ public final class ErrnoException extends IOException {
     public static final int EINTR = 4;
     public static final int EIO = 5;
     public static final int ENXIO = 6;
+    public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int EACCES = 13;
     public static final int EFAULT = 14;
