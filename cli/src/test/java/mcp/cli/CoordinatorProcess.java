@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,10 +41,16 @@ final class CoordinatorProcess implements AutoCloseable {
     private Processes.Result result;
 
     private CoordinatorProcess(List<String> command, Path target) throws IOException {
+        this(command, target, Map.of());
+    }
+
+    private CoordinatorProcess(List<String> command, Path target, Map<String, String> environment) throws IOException {
         this.command = command;
         this.target = target;
         this.controlName = Pattern.compile("\\." + Pattern.quote(target.getFileName().toString()) + "\\.[0-9a-f]{16}\\.mcp-control");
-        this.process = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        this.process = builder.start();
     }
 
     /** Starts {@code mcp ARGS... SOURCE TARGET}; {@code target} must be an absolute file path. */
@@ -63,6 +70,13 @@ final class CoordinatorProcess implements AutoCloseable {
 
     static CoordinatorProcess start(Path source, Path target, Object... options) throws IOException {
         return new CoordinatorProcess(Processes.javaCommand(Main.class.getName(), arguments(source, target, options)), target);
+    }
+
+    /** As {@link #start}, with {@code environment} added to the coordinator's. */
+    static CoordinatorProcess startWithEnvironment(Map<String, String> environment, Path source, Path target, Object... options)
+            throws IOException {
+        return new CoordinatorProcess(Processes.javaCommand(Main.class.getName(), arguments(source, target, options)), target,
+                environment);
     }
 
     /** As {@link #start}, the coordinator leading a process group of its own, as a shell's foreground job does. */
