@@ -45,10 +45,15 @@ final class CoordinatorProcess implements AutoCloseable {
     }
 
     private CoordinatorProcess(List<String> command, Path target, Map<String, String> environment) throws IOException {
+        this(command, target, environment, null);
+    }
+
+    private CoordinatorProcess(List<String> command, Path target, Map<String, String> environment, Path directory)
+            throws IOException {
         this.command = command;
         this.target = target;
         this.controlName = Pattern.compile("\\." + Pattern.quote(target.getFileName().toString()) + "\\.[0-9a-f]{16}\\.mcp-control");
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory == null ? null : directory.toFile());
         builder.environment().putAll(environment);
         this.process = builder.start();
     }
@@ -77,6 +82,12 @@ final class CoordinatorProcess implements AutoCloseable {
             throws IOException {
         return new CoordinatorProcess(Processes.javaCommand(Main.class.getName(), arguments(source, target, options)), target,
                 environment);
+    }
+
+    /** As {@link #start}, the coordinator's current directory being {@code directory}. */
+    static CoordinatorProcess startIn(Path directory, Path source, Path target, Object... options) throws IOException {
+        return new CoordinatorProcess(Processes.javaCommand(Main.class.getName(), arguments(source, target, options)), target,
+                Map.of(), directory);
     }
 
     /** As {@link #start}, the coordinator leading a process group of its own, as a shell's foreground job does. */
