@@ -196,7 +196,8 @@ public final class ScratchAttacker {
                 continue;
             }
             int at = arguments.indexOf("mcp.copy.WorkerMain");
-            if (at < 0 || at + 2 >= arguments.size() || !seenWorkers.add(process.getFileName().toString())) {
+            if (at < 0 || at + 2 >= arguments.size() || !arguments.get(at + 1).matches("[0-9]+")
+                    || !seenWorkers.add(process.getFileName().toString())) {
                 continue;
             }
             count("workers-seen");
