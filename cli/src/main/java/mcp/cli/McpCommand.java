@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import mcp.copy.Coordinator;
+import mcp.copy.WorkerBudget;
 import mcp.copy.WorkerLauncher;
 import mcp.nativebridge.Posix;
 import picocli.CommandLine;
@@ -80,7 +81,9 @@ public final class McpCommand implements Callable<Integer> {
     private String dest;
 
     @Option(names = {"-n", "--processes"}, paramLabel = "N",
-            description = "Worker processes to copy with, 1.." + MAX_PROCESSES + " (default: the number of CPUs).")
+            description = "Worker processes to copy with, 1.." + MAX_PROCESSES + " (default: the number of CPUs). No more than"
+                    + " " + WorkerBudget.PER_CPU + " per CPU and one per " + (WorkerBudget.BYTES_PER_WORKER >> 20)
+                    + " MiB of available memory are run; mcp says so when it runs fewer than asked for.")
     void setProcesses(String value) {
         Integer parsed = processesOrNull(value);
         if (parsed == null) {

@@ -89,9 +89,11 @@ public final class Coordinator {
     private final int processes;
     private final long chunkBytes;
     private final boolean verifyMedia;
+    private final WorkerBudget budget = WorkerBudget.ofThisMachine();
 
     /**
-     * @param processes the most worker processes to run at once
+     * @param processes the most worker processes to run at once, as asked for; no more than the
+     *        machine's {@link WorkerBudget} are run
      * @param chunkBytes the chunk size, a multiple of the page size, or 0 to choose one
      * @param verifyMedia read the copy back from the device, not from the page cache
      */
@@ -171,7 +173,8 @@ public final class Coordinator {
             throw new McpException("error reading " + quote(request.sourceName()) + ": " + e.reason(), e);
         }
         long dataBytes = extents.stream().mapToLong(extent -> extent[1] - extent[0]).sum();
-        long chunk = chunkBytes > 0 ? chunkBytes : ChunkPlan.autoChunkBytes(dataBytes, processes, pageSize);
+        long chunk = chunkBytes > 0 ? chunkBytes
+                : ChunkPlan.autoChunkBytes(dataBytes, Math.min(processes, budget.limit()), pageSize);
         try {
             return ChunkPlan.split(0, extents, chunk, pageSize);
         } catch (IllegalArgumentException e) {
@@ -199,6 +202,10 @@ public final class Coordinator {
         long dataBytes = chunks.stream().mapToLong(Chunk::lengthBytes).sum();
         boolean inProcess = processes == 1 || dataBytes <= IN_PROCESS_MAX_BYTES;
         int workers = inProcess ? 1 : Math.min(processes, chunks.size());
+        if (workers > budget.limit()) {
+            workers = budget.limit();
+            System.err.println("mcp: using " + workers + " worker processes, not " + processes + ": " + budget.reason());
+        }
         try {
             FileStatus partStatus = scratch.part.status();
             List<ControlFile.FileEntry> files = List.of(ControlFile.FileEntry.of(request.source(), request.sourceStatus(),

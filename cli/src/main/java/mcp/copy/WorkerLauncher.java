@@ -46,7 +46,7 @@ public class WorkerLauncher {
             }
         }
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(absoluteClassPath());
         command.add(WorkerMain.class.getName());
         command.add(Long.toString(ProcessHandle.current().pid()));
         command.add(Integer.toString(controlFd));
@@ -56,9 +56,26 @@ public class WorkerLauncher {
         return command;
     }
 
-    /** Starts the worker in {@code slot}. Its standard error is a pipe the caller must drain. */
+    /**
+     * This JVM's class path with every entry made absolute (against the directory this JVM started
+     * in), since workers run in {@code /}.
+     */
+    private static String absoluteClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            entries.add(Path.of(entry).toAbsolutePath().toString());   // an empty entry is the current directory
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    /**
+     * Starts the worker in {@code slot}. Its standard error is a pipe the caller must drain. It runs
+     * in {@code /}: a worker names no file relative to a directory, and a JVM cannot start at all in
+     * a current directory that was removed, which the user's may have been since mcp started.
+     */
     public Process start(int controlFd, long controlDevice, long controlInode, int slot) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command(controlFd, controlDevice, controlInode, slot))
+                .directory(new File("/"))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.PIPE);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -39,19 +40,22 @@ final class CoordinatorProcess implements AutoCloseable {
     private ControlFile control;
     private Processes.Result result;
 
-    private CoordinatorProcess(List<String> command, Path target, Path workingDirectory) throws IOException {
+    private CoordinatorProcess(List<String> command, Path target) throws IOException {
+        this(command, target, Map.of());
+    }
+
+    private CoordinatorProcess(List<String> command, Path target, Map<String, String> environment) throws IOException {
+        this(command, target, environment, null);
+    }
+
+    private CoordinatorProcess(List<String> command, Path target, Map<String, String> environment, Path directory)
+            throws IOException {
         this.command = command;
         this.target = target;
         this.controlName = Pattern.compile("\\." + Pattern.quote(target.getFileName().toString()) + "\\.[0-9a-f]{16}\\.mcp-control");
-        ProcessBuilder builder = new ProcessBuilder(command);
-        if (workingDirectory != null) {
-            builder.directory(workingDirectory.toFile());
-        }
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory == null ? null : directory.toFile());
+        builder.environment().putAll(environment);
         this.process = builder.start();
-    }
-
-    private CoordinatorProcess(List<String> command, Path target) throws IOException {
-        this(command, target, null);
     }
 
     /**
@@ -73,13 +77,17 @@ final class CoordinatorProcess implements AutoCloseable {
         return new CoordinatorProcess(Processes.javaCommand(Main.class.getName(), arguments(source, target, options)), target);
     }
 
-    /**
-     * As {@link #start}, with {@code workingDirectory} as the coordinator's current directory (its
-     * workers inherit it): where a JVM would write a crash report or a core file.
-     */
-    static CoordinatorProcess startIn(Path workingDirectory, Path source, Path target, Object... options) throws IOException {
+    /** As {@link #start}, with {@code environment} added to the coordinator's. */
+    static CoordinatorProcess startWithEnvironment(Map<String, String> environment, Path source, Path target, Object... options)
+            throws IOException {
         return new CoordinatorProcess(Processes.javaCommand(Main.class.getName(), arguments(source, target, options)), target,
-                workingDirectory);
+                environment);
+    }
+
+    /** As {@link #start}, the coordinator's current directory being {@code directory}. */
+    static CoordinatorProcess startIn(Path directory, Path source, Path target, Object... options) throws IOException {
+        return new CoordinatorProcess(Processes.javaCommand(Main.class.getName(), arguments(source, target, options)), target,
+                Map.of(), directory);
     }
 
     /** As {@link #start}, the coordinator leading a process group of its own, as a shell's foreground job does. */
