@@ -125,20 +125,26 @@ class StuckWorkerTest {
     }
 
     /**
-     * The worker is stopped on the last chunk, when every other chunk is done and no other worker
-     * is left to notice anything: the coordinator alone must see that the copy is not progressing.
-     * Two chunks of 128 MiB, copied by one worker: the second takes long enough to be caught.
+     * The worker is stopped while every other chunk gets done and every other worker finishes:
+     * nothing is left to notice anything but the coordinator, which must see that the copy is no
+     * longer progressing. Two chunks of 128 MiB for two workers: each holds its chunk long enough
+     * to be caught, and the other's is done long before the heartbeat timeout.
      */
     @Test
-    void aWorkerStoppedOnTheLastChunkIsReplacedAndTheCopyCompletes() throws Exception {
+    void aWorkerStoppedWhileEveryOtherChunkGetsDoneIsReplacedAndTheCopyCompletes() throws Exception {
         dest = dir.resolve("dest");
-        mcp = CoordinatorProcess.start(source, dest, "-n", 1, "--chunk-size", "128M");
+        mcp = CoordinatorProcess.start(source, dest, "-n", 2, "--chunk-size", "128M");
         ControlFile control = mcp.control();
         assertEquals(2, control.chunkCount());
 
-        Stopped stopped = stopBusyWorker(() -> CoordinatorProcess.countInState(control, ControlFile.DONE) == 1);
+        Stopped stopped = stopBusyWorker(() -> true);
+        Poll.until("every chunk but the stopped worker's is done and the other worker has finished", PATIENCE, () -> {
+            mcp.requireRunning("every chunk but the stopped worker's was done");
+            return CoordinatorProcess.countInState(control, ControlFile.DONE) == control.chunkCount() - stopped.held().size()
+                    && control.slotState(1 - stopped.slot()) == ControlFile.SLOT_FINISHED;
+        });
+        assertEquals(stopped.held(), CoordinatorProcess.claimedBy(control, stopped.pid()), "the stopped worker still holds its chunk");
 
-        assertEquals(List.of(1), stopped.held(), "the stopped worker holds the last chunk; the first is done");
         assertCompletedDespite(stopped);
     }
 }
