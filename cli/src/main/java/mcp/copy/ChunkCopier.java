@@ -21,10 +21,17 @@ import mcp.nativebridge.NativeFile;
 final class ChunkCopier {
     /** The most mapped of each file at once: keeps address space and page tables small. */
     static final long WINDOW_BYTES = 16L << 20;
+    /** The most synced by one {@code msync}: small, so that a slow device still lets the worker beat often. */
+    static final long SYNC_PIECE_BYTES = 1L << 20;
     /** Bytes copied and checksummed together, small enough to stay in the CPU cache in between. */
     private static final int SLICE_BYTES = 256 << 10;
 
-    /** Told of each window copied ({@code bytes}) and of each window made durable (0 bytes): signs of life. */
+    /**
+     * Told of the copy's progress: {@code bytes} more copied, or 0 for a sign of life alone. It is
+     * told after every slice copied and every piece synced, so that a worker on a slow but healthy
+     * device (dirty-page throttling blocks the copy, the sync waits for the device) still beats
+     * at least every {@link #SYNC_PIECE_BYTES} written at the device's speed.
+     */
     interface Progress {
         void windowDone(long bytes);
     }
@@ -57,7 +64,7 @@ final class ChunkCopier {
                  Mapping to = map(target, offset, length, Mapping.Access.READ_WRITE, WorkerError.Kind.TARGET_WRITE)) {
                 from.adviseSequential();
                 try {
-                    copy(from.buffer(), to.buffer(), crc);
+                    copy(from.buffer(), to.buffer(), crc, progress);
                 } catch (InternalError fault) {
                     throw blame(fault, source, target, offset + length);
                 }
@@ -82,12 +89,12 @@ final class ChunkCopier {
     /**
      * {@code msync(MS_SYNC)} of the chunk's range of the target: the kernel writes and waits for
      * every dirty page of that range of the file, whichever mapping dirtied it, so a fresh
-     * mapping that touches no page serves. It goes window by window, so that a worker waiting on
-     * a slow device still shows signs of life as often as while it copies.
+     * mapping that touches no page serves. It goes {@link #SYNC_PIECE_BYTES} at a time, so that a
+     * worker waiting on a slow device still shows signs of life.
      */
     private static void sync(NativeFile target, Chunk chunk, Progress progress) throws CopyFailure {
-        for (long offset = chunk.offset(); offset < chunk.end(); offset += WINDOW_BYTES) {
-            long length = Math.min(WINDOW_BYTES, chunk.end() - offset);
+        for (long offset = chunk.offset(); offset < chunk.end(); offset += SYNC_PIECE_BYTES) {
+            long length = Math.min(SYNC_PIECE_BYTES, chunk.end() - offset);
             try (Mapping range = map(target, offset, length, Mapping.Access.READ_WRITE, WorkerError.Kind.TARGET_WRITE)) {
                 range.sync();
             } catch (ErrnoException e) {
@@ -106,11 +113,12 @@ final class ChunkCopier {
         }
     }
 
-    private static void copy(ByteBuffer from, ByteBuffer to, CRC32C crc) {
+    private static void copy(ByteBuffer from, ByteBuffer to, CRC32C crc, Progress progress) {
         for (int at = 0; at < from.limit(); at += SLICE_BYTES) {
             int length = Math.min(SLICE_BYTES, from.limit() - at);
             to.put(at, from, at, length);
             crc.update(to.slice(at, length));
+            progress.windowDone(0);
         }
     }
 

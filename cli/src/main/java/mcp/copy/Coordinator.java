@@ -44,10 +44,12 @@ public final class Coordinator {
     private static final int MAX_STEM_CHARS = 50;
     /**
      * A worker that has not beaten for this long is taken for stuck (stopped, or waiting on a hung
-     * device) and replaced: the time to copy and sync one window at 2 MiB/s, plus 5 s.
+     * device) and replaced. Workers beat after every 256 KiB copied and every 1 MiB synced: the
+     * bound is the time to sync one such piece at 128 KiB/s, a device far slower than any disk,
+     * plus 5 s.
      */
     static final long HEARTBEAT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5)
-            + TimeUnit.SECONDS.toNanos(ChunkCopier.WINDOW_BYTES / (2L << 20));
+            + TimeUnit.SECONDS.toNanos(ChunkCopier.SYNC_PIECE_BYTES / (128L << 10));
     /** A worker JVM that has not started copying after this long is taken for stuck too. */
     static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
     /**

@@ -31,7 +31,9 @@ final class Worker implements AutoCloseable {
             try {
                 NativeFile[] files = files(control.chunk(chunk).fileIndex());
                 crc = ChunkCopier.copy(files[0], files[1], control.chunk(chunk), bytes -> {
-                    control.addBytesCopied(slot, bytes);
+                    if (bytes > 0) {
+                        control.addBytesCopied(slot, bytes);
+                    }
                     control.heartbeat(slot);
                 });
             } catch (CopyFailure e) {
