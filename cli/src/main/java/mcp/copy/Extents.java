@@ -11,6 +11,13 @@ import mcp.nativebridge.NativeFile;
  * holes reports the whole file as data.
  */
 final class Extents {
+    /**
+     * More data ranges than this and the file is planned as one range, its holes copied as zeros:
+     * each range costs at least a chunk, and the control file holds at most
+     * {@link ChunkPlan#MAX_CHUNKS}.
+     */
+    static final int MAX_EXTENTS = ChunkPlan.MAX_CHUNKS / 4;
+
     private Extents() {
     }
 
@@ -38,6 +45,9 @@ final class Extents {
             if (last != null && start <= last[1]) {
                 last[1] = Math.max(last[1], end);
             } else {
+                if (extents.size() == MAX_EXTENTS) {
+                    return List.of(new long[] {0, sizeBytes});
+                }
                 extents.add(new long[] {start, end});
             }
             at = end;
