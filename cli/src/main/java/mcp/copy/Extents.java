@@ -8,7 +8,8 @@ import mcp.nativebridge.NativeFile;
 /**
  * The ranges of a file that hold data ({@code SEEK_DATA} / {@code SEEK_HOLE}), widened to whole
  * pages: only they are copied, so a sparse file stays sparse. A file system that does not track
- * holes reports the whole file as data.
+ * holes reports the whole file as data; a file in more than {@link #MAX_EXTENTS} pieces is copied
+ * whole.
  */
 final class Extents {
     /**
