@@ -79,7 +79,7 @@ public final class ScratchAttacker {
         System.out.flush();
         for (long round = 0; !stop.get(); round++) {
             attacker.round();
-            if (round % 20 == 0) {
+            if (round % 100 == 0) {
                 attacker.probeDescriptors();
             }
             LockSupport.parkNanos(200_000);
