@@ -15,6 +15,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Before mcp opens anything: which descriptors are the JVM's own (see OwnDescriptors).
+        OwnDescriptors.snapshot();
         // Any fatal signal ends mcp as SIGINT does: exit 128 + n through the shutdown hooks, which
         // stop the workers and remove the scratch files.
         FatalSignals.install(signal -> System.exit(FatalSignals.EXIT_STATUS_BASE + signal));

@@ -49,6 +49,7 @@ public final class Operands {
         boolean ok = false;
         try {
             FileStatus sourceStatus = status(source, sourceName);
+            OwnDescriptors.check(sourceName, sourceStatus, "cannot stat " + quote(sourceName) + ": No such file or directory");
             if (sourceStatus.isDirectory()) {
                 throw new McpException("-r not specified; omitting directory " + quote(sourceName));
             }
@@ -99,6 +100,10 @@ public final class Operands {
                 existing = openExisting(directory, leaf, at, targetName);
             }
             FileStatus existingStatus = existing == null ? null : status(existing, targetName);
+            if (existingStatus != null) {
+                OwnDescriptors.check(destName, existingStatus,
+                        "cannot create regular file " + quote(targetName) + ": No such file or directory");
+            }
             if (existingStatus != null && existingStatus.isRegularFile() && existingStatus.links() > 1) {
                 throw new McpException("cannot replace " + quote(targetName) + ": it has " + existingStatus.links()
                         + " hard links, which a replacement by rename would leave holding the old content"

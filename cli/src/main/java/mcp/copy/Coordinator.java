@@ -463,6 +463,7 @@ public final class Coordinator {
         final String stem;
         final NativeFile part;
         NativeFile control;
+        private String controlName;
         private FileStatus partStatus;
         private FileStatus controlStatus;
         private final List<WorkerProcess> workers = new ArrayList<>();
@@ -499,11 +500,17 @@ public final class Coordinator {
             }
         }
 
-        /** Creates the control file beside the temporary file, the same way. */
+        /**
+         * Creates the control file beside the temporary file, the same way, under a name of its
+         * own: one that could be told from the temporary file's could be taken first by another
+         * user who can write the directory.
+         */
         NativeFile createControl() throws ErrnoException {
-            NativeFile file = NativeFile.open(request.directory(), stem + ".mcp-control", 0600,
-                    NativeFile.Open.READ_WRITE, NativeFile.Open.CREATE_NEW);
+            String name = "." + shortened(request.leaf()) + "." + String.format("%016x", ThreadLocalRandom.current().nextLong())
+                    + ".mcp-control";
+            NativeFile file = NativeFile.open(request.directory(), name, 0600, NativeFile.Open.READ_WRITE, NativeFile.Open.CREATE_NEW);
             synchronized (this) {
+                controlName = name;
                 control = file;
                 controlStatus = file.status();
             }
@@ -615,7 +622,7 @@ public final class Coordinator {
             remove(stem + ".mcp-part", partStatus, part);
             partStatus = null;
             if (control != null) {
-                remove(stem + ".mcp-control", controlStatus, control);
+                remove(controlName, controlStatus, control);
                 controlStatus = null;
             }
         }

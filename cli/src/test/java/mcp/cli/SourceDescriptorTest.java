@@ -11,7 +11,6 @@ import java.util.List;
 import mcp.fixtures.Processes;
 import mcp.fixtures.TestFiles;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,12 +91,11 @@ class SourceDescriptorTest {
     }
 
     /**
-     * cp says a descriptor the shell did not open is missing. mcp does not yet: the coordinator JVM
-     * has descriptors of its own open (its runtime's modules file, class path jars, /dev/random), so
-     * {@code /dev/fd/N} names one of those and mcp copies it. The file-size limit keeps a copy of
+     * cp says a descriptor the shell did not open is missing, and so must mcp: the coordinator JVM
+     * has descriptors of its own open (its runtime's modules file, class path jars, /dev/random),
+     * which {@code /dev/fd/N} would otherwise name. The file-size limit keeps a wrong copy of
      * /dev/random from filling the disk.
      */
-    @Disabled("mcp copies its own JVM's descriptor N: it cannot yet tell the descriptors it was given from those the JVM opened")
     @ParameterizedTest(name = "/dev/fd/{0}")
     @ValueSource(ints = {0, 3, 4, 5, 6, 7, 8, 9})
     void aDescriptorTheShellDidNotOpenIsMissingAsForCp(int fd) throws Exception {
@@ -108,5 +106,33 @@ class SourceDescriptorTest {
         assertEquals(1, mcp.exitCode(), mcp.toString());
         assertEquals(cp.err().replaceFirst("^cp:", "mcp:"), mcp.err(), "as cp says it");
         assertEquals(List.of("file"), TestFiles.names(dir));
+    }
+
+    /**
+     * As DEST, a descriptor the shell did not open must not be one of the JVM's own either: mcp
+     * would replace its own class path's jar or the runtime's modules file with the copy.
+     */
+    @ParameterizedTest(name = "DEST /dev/fd/{0}")
+    @ValueSource(ints = {3, 4, 5, 6, 7, 8})
+    void aDescriptorTheShellDidNotOpenIsNoDestination(int fd) throws Exception {
+        String script = "exec " + fd + "<&-; exec \"$@\"";
+        List<Path> own = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            own.add(Path.of(entry));
+        }
+        own.add(Path.of(System.getProperty("java.home"), "lib", "modules"));
+        List<Long> before = new ArrayList<>();
+        for (Path path : own) {
+            before.add(Files.isRegularFile(path) ? Files.getLastModifiedTime(path).toMillis() : -1L);
+        }
+        Processes.Result mcp = shell(script, "file", "/dev/fd/" + fd);
+        // (cp's own message depends on which descriptors cp itself has open: fd 3 is its source.)
+        assertEquals(1, mcp.exitCode(), mcp.toString());
+        assertEquals("mcp: cannot create regular file '/dev/fd/" + fd + "': No such file or directory\n", mcp.err());
+        for (int i = 0; i < own.size(); i++) {
+            Path path = own.get(i);
+            assertEquals(before.get(i), Files.isRegularFile(path) ? Files.getLastModifiedTime(path).toMillis() : -1L,
+                    path + " is untouched");
+        }
     }
 }
