@@ -180,7 +180,7 @@ public final class ScratchAttacker {
         Files.move(link, entry, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** (c) Tries to open the descriptors of running copies' coordinators through /proc, and keeps what it reads. */
+    /** (c) Tries to open the descriptors of running copies' coordinators and workers through /proc, and keeps what it reads. */
     private void probeDescriptors() {
         List<Path> processes = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
@@ -195,25 +195,39 @@ public final class ScratchAttacker {
             } catch (IOException e) {
                 continue;
             }
+            List<String> owners;
             int at = arguments.indexOf("mcp.copy.WorkerMain");
-            if (at < 0 || at + 2 >= arguments.size() || !arguments.get(at + 1).matches("[0-9]+")
-                    || !seenWorkers.add(process.getFileName().toString())) {
+            if (at >= 0 && at + 2 < arguments.size() && arguments.get(at + 1).matches("[0-9]+")) {
+                // A worker: its own descriptors and, named first on its command line, its coordinator's.
+                owners = List.of(arguments.get(at + 1), process.getFileName().toString());
+                if (seenWorkers.add(process.getFileName().toString())) {
+                    count("workers-seen");
+                }
+            } else if (arguments.contains("mcp.cli.Main")
+                    || process.getFileName().toString().equals(String.valueOf(ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L)))) {
+                // A coordinator, which copies small files by itself; the test runs its copies in the
+                // process that started this attacker.
+                owners = List.of(process.getFileName().toString());
+            } else {
                 continue;
             }
-            count("workers-seen");
-            String coordinator = arguments.get(at + 1);
-            for (String owner : List.of(coordinator, process.getFileName().toString())) {
-                for (int fd = 3; fd < 32; fd++) {
-                    Path descriptor = Path.of("/proc", owner, "fd", Integer.toString(fd));
-                    count("proc-descriptor-opens-tried");
-                    try (FileChannel channel = FileChannel.open(descriptor, StandardOpenOption.READ)) {
-                        count("proc-descriptor-opens-succeeded");
-                        byte[] bytes = new byte[1 << 16];
-                        int read = channel.read(java.nio.ByteBuffer.wrap(bytes));
-                        Files.write(stash.resolve("read-through-proc." + serial++), java.util.Arrays.copyOf(bytes, Math.max(0, read)));
-                    } catch (IOException | RuntimeException e) {
-                        // Refused, as it must be.
-                    }
+            probe(owners);
+        }
+    }
+
+    /** Tries each of the first descriptors of each process in {@code owners}. */
+    private void probe(List<String> owners) {
+        for (String owner : owners) {
+            for (int fd = 3; fd < 32; fd++) {
+                Path descriptor = Path.of("/proc", owner, "fd", Integer.toString(fd));
+                count("proc-descriptor-opens-tried");
+                try (FileChannel channel = FileChannel.open(descriptor, StandardOpenOption.READ)) {
+                    count("proc-descriptor-opens-succeeded");
+                    byte[] bytes = new byte[1 << 16];
+                    int read = channel.read(java.nio.ByteBuffer.wrap(bytes));
+                    Files.write(stash.resolve("read-through-proc." + serial++), java.util.Arrays.copyOf(bytes, Math.max(0, read)));
+                } catch (IOException | RuntimeException e) {
+                    // Refused, as it must be.
                 }
             }
         }
