@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
             "1:the copy failed; DEST was left as it was",
             "2:invalid options or operands",
             "3:DEST holds the verified copy, but its directory could not be synced: the replacement may not survive a crash",
-            "130:interrupted by SIGINT (143: SIGTERM); DEST was left as it was"
+            "128+n:ended by signal n (130: SIGINT, 143: SIGTERM); DEST was left as it was"
         })
 public final class McpCommand implements Callable<Integer> {
     public static final int EXIT_OK = 0;
