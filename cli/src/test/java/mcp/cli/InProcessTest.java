@@ -11,7 +11,10 @@ import mcp.copy.WorkerLauncher;
 import mcp.fixtures.Processes;
 import mcp.fixtures.TestFiles;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import java.util.stream.Stream;
+import mcp.copy.CoordinatorLimits;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,19 +38,23 @@ class InProcessTest {
         }
     }
 
+    static Stream<Arguments> work() {
+        long limit = CoordinatorLimits.inProcessMaxBytes();
+        return Stream.of(
+                Arguments.of(1024L, 5, 0),
+                Arguments.of(4096L, 2, 0),
+                Arguments.of(limit, 5, 0),
+                Arguments.of(limit + 4096, 1, 0),
+                Arguments.of(limit + 4096, 2, 2));
+    }
+
     @ParameterizedTest(name = "{0} bytes with -n {1}: {2} workers")
-    @CsvSource({
-        "1024, 5, 0",
-        "4096, 2, 0",
-        "16777217, 5, 0",
-        "100663296, 1, 0",
-        "100663296, 2, 2",
-    })
+    @MethodSource("work")
     void workersStartOnlyForWorkWorthThem(long size, int processes, int expectedWorkers) throws IOException {
         Path source = TestFiles.random(dir.resolve("source"), size, size + processes);
         Path dest = dir.resolve("dest");
         CountingLauncher launcher = new CountingLauncher();
-        Processes.Result result = McpRunner.run(launcher, "-n", processes, "--chunk-size", "8M", source, dest);
+        Processes.Result result = McpRunner.run(launcher, "-n", processes, "--chunk-size", "64M", source, dest);
         assertEquals(0, result.exitCode(), result.toString());
         assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dest));
         assertEquals(expectedWorkers, launcher.started.get(), "worker JVMs started");

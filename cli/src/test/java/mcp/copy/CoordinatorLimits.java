@@ -11,4 +11,9 @@ public final class CoordinatorLimits {
     public static Duration heartbeatTimeout() {
         return Duration.ofNanos(Coordinator.HEARTBEAT_TIMEOUT_NANOS);
     }
+
+    /** Up to this much data the coordinator copies by itself, without workers. */
+    public static long inProcessMaxBytes() {
+        return Coordinator.IN_PROCESS_MAX_BYTES;
+    }
 }
