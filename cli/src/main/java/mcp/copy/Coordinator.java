@@ -389,14 +389,7 @@ public final class Coordinator {
 
     /** Streams the source into the temporary file, then reads the copy back against the bytes' checksum. */
     private void stream(CopyRequest request, Scratch scratch) throws McpException {
-        Streamer.Streamed streamed;
-        try {
-            streamed = Streamer.copy(request.source(), scratch.part);
-        } catch (Streamer.StreamException e) {
-            throw e.reading
-                    ? new McpException("error reading " + quote(request.sourceName()) + ": " + e.errno().reason(), e)
-                    : new McpException("error writing " + quote(request.targetName()) + ": " + e.errno().reason(), e);
-        }
+        Streamer.Streamed streamed = stream(request, scratch.part);
         try {
             scratch.part.sync();
             if (verifyMedia) {
@@ -414,8 +407,13 @@ public final class Coordinator {
 
     /** DEST is a FIFO or a device: the bytes are written into it, as cp does; nothing can be read back. */
     private static void writeThrough(CopyRequest request) throws McpException {
+        stream(request, request.existing());
+    }
+
+    /** Streams the source into {@code target}, naming the file whose read or write failed. */
+    private static Streamer.Streamed stream(CopyRequest request, NativeFile target) throws McpException {
         try {
-            Streamer.copy(request.source(), request.existing());
+            return Streamer.copy(request.source(), target);
         } catch (Streamer.StreamException e) {
             throw e.reading
                     ? new McpException("error reading " + quote(request.sourceName()) + ": " + e.errno().reason(), e)

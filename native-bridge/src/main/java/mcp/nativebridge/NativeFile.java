@@ -243,20 +243,7 @@ public final class NativeFile implements AutoCloseable {
      *         libc would write into the memory behind it all the same
      */
     public int read(ByteBuffer buffer) throws ErrnoException {
-        if (buffer.isReadOnly()) {
-            throw new IllegalArgumentException("read of '" + name + "' into a read-only buffer");
-        }
-        while (true) {
-            long read = LibC.INSTANCE.read(checkOpen(), buffer.slice(), buffer.remaining());
-            if (read >= 0) {
-                buffer.position(buffer.position() + (int) read);
-                return (int) read;
-            }
-            int errno = Native.getLastError();
-            if (errno != ErrnoException.EINTR) {
-                throw ErrnoException.of("read", errno, name);
-            }
-        }
+        return read(buffer, (fd, slice, count) -> LibC.INSTANCE.read(fd, slice, count));
     }
 
     /**
@@ -266,8 +253,20 @@ public final class NativeFile implements AutoCloseable {
      * @return the bytes read, 0 at end of file
      */
     public int read(ByteBuffer buffer, long offset) throws ErrnoException {
+        return read(buffer, (fd, slice, count) -> LibC.INSTANCE.pread(fd, slice, count, offset));
+    }
+
+    /** {@code read} or {@code pread}, as C would call it. */
+    private interface ReadCall {
+        long read(int fd, ByteBuffer buffer, long count);
+    }
+
+    private int read(ByteBuffer buffer, ReadCall call) throws ErrnoException {
+        if (buffer.isReadOnly()) {
+            throw new IllegalArgumentException("read of '" + name + "' into a read-only buffer");
+        }
         while (true) {
-            long read = LibC.INSTANCE.pread(checkOpen(), buffer.slice(), buffer.remaining(), offset);
+            long read = call.read(checkOpen(), buffer.slice(), buffer.remaining());
             if (read >= 0) {
                 buffer.position(buffer.position() + (int) read);
                 return (int) read;
