@@ -154,9 +154,18 @@ class ImageIT {
         assumeTrue(Unprivileged.runningAsRoot(), "mounting in a new mount namespace needs root");
         Path unshare = Path.of("/usr/bin/unshare");
         assumeTrue(Files.isExecutable(unshare), "needs unshare(1) from util-linux");
-        // Outside /tmp, which the test covers with an empty tmpfs.
-        Path work = Files.createTempDirectory(IMAGE.getParent(), "namespace-");
+        // Outside /tmp, which the test covers with an empty tmpfs: so is the image, copied if it was built there.
+        boolean imageInTmp = IMAGE.toRealPath().startsWith(Path.of("/tmp"));
+        Path outside = imageInTmp ? Path.of("/var/tmp") : IMAGE.getParent();
+        assumeTrue(Files.isDirectory(outside), "needs " + outside + " for a copy of the image outside /tmp");
+        Path work = Files.createTempDirectory(outside, "namespace-");
         try {
+            Path launcher = LAUNCHER;
+            if (imageInTmp) {
+                Processes.Result copied = Processes.run(List.of("cp", "-a", IMAGE.toString(), work.resolve("mcp").toString()), work, 120);
+                assertEquals(0, copied.exitCode(), copied.toString());
+                launcher = work.resolve("mcp/bin/mcp");
+            }
             Path source = TestFiles.random(work.resolve("src"), 3 << 20, 11);
             Files.createDirectory(work.resolve("home"));
             Path spy = work.resolve("ldconfig-spy");
@@ -172,7 +181,7 @@ class ImageIT {
                     "status=$?",
                     "echo \"in /tmp: $(ls -A /tmp)\"",
                     "exit $status");
-            List<String> command = List.of(unshare.toString(), "--mount", "--propagation", "private", "/bin/sh", "-c", script, LAUNCHER.toString());
+            List<String> command = List.of(unshare.toString(), "--mount", "--propagation", "private", "/bin/sh", "-c", script, launcher.toString());
             Processes.Result result = Processes.run(command, work,
                     Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "TMPDIR", "/tmp"), 120);
             assumeTrue(result.exitCode() != 97, "cannot mount in a new mount namespace here: " + result.err());
