@@ -115,7 +115,7 @@ public final class Operands {
             ok = true;
             return request;
         } catch (ErrnoException e) {
-            throw new McpException("cannot stat " + quote(destName) + ": " + e.reason(), e);
+            throw cannotStat(destName, e);
         } finally {
             if (!ok) {
                 closeQuietly(source);
@@ -152,7 +152,7 @@ public final class Operands {
             if (e.errno() == ErrnoException.ENOENT) {
                 throw new McpException("not writing through dangling symlink " + quote(targetName), e);
             }
-            throw new McpException("cannot stat " + quote(targetName) + ": " + e.reason(), e);
+            throw cannotStat(targetName, e);
         }
         if (followed.isDirectory()) {
             throw new McpException("cannot overwrite directory " + quote(targetName) + " with non-directory");
@@ -160,7 +160,7 @@ public final class Operands {
         try {
             return NativeFile.open(directory, leaf, 0, NativeFile.Open.PATH_ONLY);
         } catch (ErrnoException e) {
-            throw new McpException("cannot stat " + quote(targetName) + ": " + e.reason(), e);
+            throw cannotStat(targetName, e);
         }
     }
 
@@ -186,7 +186,7 @@ public final class Operands {
         try {
             return NativeFile.status(directory, name, follow);
         } catch (ErrnoException e) {
-            throw new McpException("cannot stat " + quote(shownAs) + ": " + e.reason(), e);
+            throw cannotStat(shownAs, e);
         }
     }
 
@@ -194,7 +194,7 @@ public final class Operands {
         try {
             return file.status();
         } catch (ErrnoException e) {
-            throw new McpException("cannot stat " + quote(shownAs) + ": " + e.reason(), e);
+            throw cannotStat(shownAs, e);
         }
     }
 
@@ -206,8 +206,13 @@ public final class Operands {
             if (e.errno() == ErrnoException.ENOENT || (follow && e.errno() == ErrnoException.ENOTDIR && !name.endsWith("/"))) {
                 return null;
             }
-            throw new McpException("cannot stat " + quote(shownAs) + ": " + e.reason(), e);
+            throw cannotStat(shownAs, e);
         }
+    }
+
+    /** cp's words for a name whose status could not be read. */
+    private static McpException cannotStat(String shownAs, ErrnoException e) {
+        return new McpException("cannot stat " + quote(shownAs) + ": " + e.reason(), e);
     }
 
     /** The last component of a name, trailing slashes ignored, as {@code basename} gives it. */
