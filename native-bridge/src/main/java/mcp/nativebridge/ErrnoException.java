@@ -30,6 +30,7 @@ public final class ErrnoException extends IOException {
     public static final int EROFS = 30;
     public static final int EMLINK = 31;
     public static final int ERANGE = 34;
+    public static final int ENOSYS = 38;
     public static final int ELOOP = 40;
     public static final int ENODATA = 61;
     public static final int EOPNOTSUPP = 95;

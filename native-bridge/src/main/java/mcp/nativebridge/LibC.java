@@ -35,6 +35,9 @@ interface LibC extends Library {
 
     long pwrite(int fd, ByteBuffer buf, long count, long offset);
 
+    /** {@code copy_file_range(2)}; the offsets are one-element arrays, advanced by the kernel. */
+    long copy_file_range(int fdIn, long[] offIn, int fdOut, long[] offOut, long len, int flags);
+
     int fsync(int fd);
 
     int sync_file_range(int fd, long offset, long nbytes, int flags);

@@ -293,6 +293,53 @@ public final class NativeFile implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code pwrite(fd, offset)} of all the buffer's remaining bytes (a direct buffer, which may be
+     * a view of a {@link Mapping}), advancing its position; the file's offset is not moved. Bytes
+     * read from a mapping whose file shrank under it fail the call with {@code EFAULT}, where
+     * reading them in Java or native code would raise SIGBUS; the bytes before the fault are
+     * written, and the buffer's position says how many.
+     */
+    public void write(ByteBuffer buffer, long offset) throws ErrnoException {
+        long at = offset;
+        while (buffer.hasRemaining()) {
+            long written = LibC.INSTANCE.pwrite(checkOpen(), buffer.slice(), buffer.remaining(), at);
+            if (written >= 0) {
+                buffer.position(buffer.position() + (int) written);
+                at += written;
+                continue;
+            }
+            int errno = Native.getLastError();
+            if (errno != ErrnoException.EINTR) {
+                throw ErrnoException.of("write", errno, name);
+            }
+        }
+    }
+
+    /**
+     * {@code copy_file_range(source, sourceOffset, this, offset, length)}: the kernel copies the
+     * bytes from file to file without passing them through this process, or shares the blocks
+     * (a reflink) or copies on the server where the file system can.
+     *
+     * @return the bytes copied, fewer than asked for if the source ends sooner, 0 at its end
+     * @throws ErrnoException {@code EXDEV}, {@code EOPNOTSUPP}, {@code ENOSYS} or {@code EINVAL}
+     *         where the kernel or the file systems cannot copy between these two files
+     */
+    public long copyFrom(NativeFile source, long sourceOffset, long offset, long lengthBytes) throws ErrnoException {
+        long[] in = {sourceOffset};
+        long[] out = {offset};
+        while (true) {
+            long copied = LibC.INSTANCE.copy_file_range(source.checkOpen(), in, checkOpen(), out, lengthBytes, 0);
+            if (copied >= 0) {
+                return copied;
+            }
+            int errno = Native.getLastError();
+            if (errno != ErrnoException.EINTR) {
+                throw ErrnoException.of("copy_file_range", errno, name);
+            }
+        }
+    }
+
     /** {@code fsync(fd)}: the file's data and metadata are on the device when it returns. */
     public void sync() throws ErrnoException {
         if (LibC.INSTANCE.fsync(checkOpen()) == -1) {

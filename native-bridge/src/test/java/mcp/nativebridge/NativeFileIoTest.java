@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -226,6 +227,70 @@ class NativeFileIoTest {
         assertEquals("0123456789", Files.readString(file));
     }
 
+    @Test
+    void positionedWriteWritesAtTheOffsetAndLeavesTheRestAlone() throws IOException {
+        Path file = Files.writeString(dir.resolve("f"), "0123456789");
+        try (NativeFile writing = NativeFile.open(null, file.toString(), 0, NativeFile.Open.READ_WRITE)) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(8).put("..abc".getBytes(StandardCharsets.US_ASCII)).flip().position(2);
+            writing.write(buffer, 4);
+            assertEquals(5, buffer.position());
+        }
+        assertEquals("0123abc789", Files.readString(file));
+    }
+
+    @Test
+    void positionedWriteFromAMappingOfAShrunkFileThrowsEfaultInsteadOfRaisingSigbus() throws IOException {
+        int page = Math.toIntExact(Posix.pageSize());
+        Path source = Files.write(dir.resolve("source"), randomBytes(10, 4 * page));
+        Path target = dir.resolve("target");
+        try (NativeFile from = NativeFile.openForReading(source);
+             Mapping mapping = from.map(0, 4L * page, Mapping.Access.READ_ONLY);
+             NativeFile to = create(target)) {
+            try (RandomAccessFile shrink = new RandomAccessFile(source.toFile(), "rw")) {
+                shrink.setLength(page);
+            }
+            ByteBuffer all = mapping.buffer();
+            ErrnoException e = assertThrows(ErrnoException.class, () -> to.write(all, 0));
+            assertEquals("write", e.call());
+            assertEquals(ErrnoException.EFAULT, e.errno());
+            assertEquals(page, all.position(), "the page still in the file is written before the fault");
+        }
+        assertArrayEquals(Arrays.copyOf(Files.readAllBytes(source), page), Files.readAllBytes(target));
+    }
+
+    @Test
+    void copyFromCopiesARangeBetweenFilesAndReturnsZeroAtTheSourcesEnd() throws IOException {
+        byte[] content = randomBytes(11, (int) (3 * MIB + 100));
+        Path source = Files.write(dir.resolve("source"), content);
+        Path target = dir.resolve("target");
+        try (NativeFile from = NativeFile.openForReading(source); NativeFile to = create(target)) {
+            long copied = 0;
+            while (copied < MIB) {
+                copied += to.copyFrom(from, 2 * MIB + copied, 100 + copied, MIB - copied);
+            }
+            long tail = 0;
+            for (long n; (n = to.copyFrom(from, 3 * MIB + tail, 100 + MIB + tail, MIB)) > 0; ) {
+                tail += n;
+            }
+            assertEquals(100, tail, "only the source's last 100 bytes are copied");
+            assertEquals(0, to.copyFrom(from, content.length, 0, MIB));
+        }
+        byte[] expected = new byte[(int) (100 + MIB + 100)];
+        System.arraycopy(content, (int) (2 * MIB), expected, 100, (int) (MIB + 100));
+        assertArrayEquals(expected, Files.readAllBytes(target));
+    }
+
+    @Test
+    void copyFromAFileOpenedForWritingOnlyThrowsCopyFileRangeEbadf() throws IOException {
+        Path source = Files.writeString(dir.resolve("source"), "0123456789");
+        try (NativeFile from = NativeFile.open(null, source.toString(), 0, NativeFile.Open.WRITE);
+             NativeFile to = create(dir.resolve("target"))) {
+            ErrnoException e = assertThrows(ErrnoException.class, () -> to.copyFrom(from, 0, 0, 10));
+            assertEquals("copy_file_range", e.call());
+            assertEquals(EBADF, e.errno());
+        }
+    }
+
     // ---- sync ----
 
     @Test
@@ -343,6 +408,7 @@ class NativeFileIoTest {
         ByteBuffer buffer = ByteBuffer.allocateDirect(16);
         for (Executable call : new Executable[] {
                 () -> opened.seekData(0), () -> opened.seekHole(0), () -> opened.read(buffer), () -> opened.write(buffer),
+                () -> opened.write(buffer, 0), () -> opened.copyFrom(opened, 0, 0, 1),
                 opened::sync, () -> opened.reserve(0, 4096), () -> opened.reserve(0, 0), () -> opened.adviseDontNeed(0, 0),
                 opened::descriptor}) {
             assertThrows(IllegalStateException.class, call);
