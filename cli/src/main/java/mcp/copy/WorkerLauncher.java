@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Starts worker JVMs: the running runtime's own {@code java}, the same class path, and
@@ -38,15 +39,17 @@ public class WorkerLauncher {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
-        // JNA's settings, among them where its native library is in the image; not the flag that
-        // says this JVM has loaded JNA already.
+        // JNA's settings, among them where its native library is in the image (relative to the
+        // directory mcp was started in if the launcher was named by a relative path: made absolute,
+        // since workers run in /); not the flag that says this JVM has loaded JNA already.
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith("jna.") && !name.equals("jna.loaded")) {
-                command.add("-D" + name + "=" + System.getProperty(name));
+                String value = System.getProperty(name);
+                command.add("-D" + name + "=" + (PATH_LIST_PROPERTIES.contains(name) ? absolute(value) : value));
             }
         }
         command.add("-cp");
-        command.add(absoluteClassPath());
+        command.add(absolute(System.getProperty("java.class.path")));
         command.add(WorkerMain.class.getName());
         command.add(Long.toString(ProcessHandle.current().pid()));
         command.add(Integer.toString(controlFd));
@@ -56,14 +59,21 @@ public class WorkerLauncher {
         return command;
     }
 
+    /** JNA's properties that list directories. */
+    private static final Set<String> PATH_LIST_PROPERTIES = Set.of("jna.boot.library.path", "jna.library.path");
+
     /**
-     * This JVM's class path with every entry made absolute (against the directory this JVM started
-     * in), since workers run in {@code /}.
+     * A list of paths (a class path, a library path) with every entry made absolute against the
+     * directory this JVM started in, since workers run in {@code /}; an empty entry is that
+     * directory, an empty list stays empty.
      */
-    private static String absoluteClassPath() {
+    static String absolute(String paths) {
+        if (paths.isEmpty()) {
+            return paths;
+        }
         List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            entries.add(Path.of(entry).toAbsolutePath().toString());   // an empty entry is the current directory
+        for (String entry : paths.split(File.pathSeparator, -1)) {
+            entries.add(Path.of(entry).toAbsolutePath().toString());
         }
         return String.join(File.pathSeparator, entries);
     }

@@ -285,4 +285,13 @@ class ImageIT {
         Files.delete(spaced);
         assertCopied(result, source, dir.resolve("dst2"));
     }
+
+    @Test
+    void workersStartWhenTheLauncherIsNamedByARelativePath() throws Exception {
+        // Big enough for worker processes, which run in / and must not take the image's paths
+        // relative to the caller's directory.
+        Path source = TestFiles.random(dir.resolve("src"), 72L << 20, 37);
+        String relative = dir.relativize(LAUNCHER).toString();
+        assertCopied(run(Map.of(), relative, "-n", "2", "--chunk-size", "8M", "src", "dst"), source, dir.resolve("dst"));
+    }
 }
