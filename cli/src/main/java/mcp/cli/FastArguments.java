@@ -1,9 +1,7 @@
 package mcp.cli;
 
-import java.util.Locale;
-
 /**
- * The command lines almost every run has ({@code [-n N] [--chunk-size SIZE] [--verify WHERE]
+ * The command lines almost every run has ({@code [-n N] [--chunk-size SIZE] [--verify WHERE] [--method HOW]
  * [--debug] [--] SOURCE DEST}), parsed without picocli: building picocli's model by reflection
  * costs more than the rest of a small copy's start-up. Anything else, and anything this parser
  * is unsure of (a value out of range, an unknown option, a repeated one, help, version), is left
@@ -12,7 +10,8 @@ import java.util.Locale;
  */
 final class FastArguments {
     /** What a command line asks for. */
-    record Parsed(int processes, long chunkBytes, McpCommand.Verify verify, boolean debug, String source, String dest) {
+    record Parsed(int processes, long chunkBytes, McpCommand.Verify verify, McpCommand.Method method, boolean debug,
+            String source, String dest) {
     }
 
     private FastArguments() {
@@ -23,6 +22,7 @@ final class FastArguments {
         Integer processes = null;
         Long chunkBytes = null;
         McpCommand.Verify verify = null;
+        McpCommand.Method method = null;
         boolean debug = false;
         String source = null;
         String dest = null;
@@ -88,12 +88,12 @@ final class FastArguments {
                     chunkBytes = bytes;
                     break;
                 case "--verify":
-                    if (verify != null || !value.equals(value.toLowerCase(Locale.ROOT))) {
+                    if (verify != null || (verify = constant(McpCommand.Verify.class, value)) == null) {
                         return null;
                     }
-                    try {
-                        verify = McpCommand.Verify.valueOf(value);
-                    } catch (IllegalArgumentException e) {
+                    break;
+                case "--method":
+                    if (method != null || (method = constant(McpCommand.Method.class, value)) == null) {
                         return null;
                     }
                     break;
@@ -105,6 +105,17 @@ final class FastArguments {
             return null;
         }
         return new Parsed(processes == null ? defaultProcesses : processes, chunkBytes == null ? 0 : chunkBytes,
-                verify == null ? McpCommand.Verify.cache : verify, debug, source, dest);
+                verify == null ? McpCommand.Verify.cache : verify, method == null ? McpCommand.Method.auto : method,
+                debug, source, dest);
+    }
+
+    /** The constant of {@code type} named exactly {@code value}, as picocli matches it, or null. */
+    private static <E extends Enum<E>> E constant(Class<E> type, String value) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(value)) {
+                return constant;
+            }
+        }
+        return null;
     }
 }

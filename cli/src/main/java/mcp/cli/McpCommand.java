@@ -3,9 +3,11 @@ package mcp.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import mcp.copy.Coordinator;
+import mcp.copy.CopyMethod;
 import mcp.copy.WorkerBudget;
 import mcp.copy.WorkerLauncher;
 import mcp.nativebridge.Posix;
@@ -71,6 +73,32 @@ public final class McpCommand implements Callable<Integer> {
                     + " again from the device.")
     private Verify verify;
 
+    /** How workers copy, as the user names it. */
+    enum Method {
+        /** Chosen by the copy's file system. */
+        auto(null),
+        mmap(CopyMethod.MMAP),
+        pwrite(CopyMethod.PWRITE),
+        copy_file_range(CopyMethod.COPY_FILE_RANGE);
+
+        private final CopyMethod method;
+
+        Method(CopyMethod method) {
+            this.method = method;
+        }
+
+        Optional<CopyMethod> chosen() {
+            return Optional.ofNullable(method);
+        }
+    }
+
+    @Option(names = "--method", paramLabel = "HOW", defaultValue = "auto",
+            description = "How chunks are copied: 'mmap' copies from a mapping of the source into a mapping of the copy;"
+                    + " 'pwrite' writes from a mapping of the source; 'copy_file_range' has the kernel copy (or share the blocks,"
+                    + " or copy on the server, where the file system can). Each checksums the copy and syncs it with"
+                    + " msync(MS_SYNC). 'auto' (the default) chooses by the copy's file system.")
+    private Method method;
+
     @Option(names = "--debug", description = "On failure, print the stack trace too.")
     private boolean debug;
 
@@ -129,7 +157,7 @@ public final class McpCommand implements Callable<Integer> {
 
     /** What picocli parsed, in the form {@link FastArguments} gives. */
     FastArguments.Parsed parsed() {
-        return new FastArguments.Parsed(processes, chunkBytes, verify, debug, source, dest);
+        return new FastArguments.Parsed(processes, chunkBytes, verify, method, debug, source, dest);
     }
 
     /**
@@ -146,6 +174,7 @@ public final class McpCommand implements Callable<Integer> {
         command.processes = parsed.processes();
         command.chunkBytes = parsed.chunkBytes();
         command.verify = parsed.verify();
+        command.method = parsed.method();
         command.debug = parsed.debug();
         command.source = parsed.source();
         command.dest = parsed.dest();
@@ -169,7 +198,7 @@ public final class McpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws McpException {
         try (CopyRequest request = Operands.resolve(source, dest, Posix.umask())) {
-            Coordinator.Outcome outcome = new Coordinator(launcher, processes, chunkBytes, verify == Verify.media)
+            Coordinator.Outcome outcome = new Coordinator(launcher, processes, chunkBytes, verify == Verify.media, method.chosen())
                     .copy(request);
             return outcome == Coordinator.Outcome.COPIED ? EXIT_OK : EXIT_NOT_DURABLE;
         }

@@ -1,22 +1,24 @@
 package mcp.copy;
 
 import java.nio.ByteBuffer;
+import java.util.Set;
 import java.util.zip.CRC32C;
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.Mapping;
 import mcp.nativebridge.NativeFile;
 
 /**
- * Copies one chunk of a file, window by window, through two mappings: the source's read-only,
- * the destination's read-write. This is the copy step itself, the same in a worker JVM and in the
- * coordinator.
+ * Copies one chunk of a file, window by window, by one of the {@link CopyMethod}s, and makes it
+ * durable. This is the copy step itself, the same in a worker JVM and in the coordinator.
  *
- * <p>Bytes move in Java ({@code ByteBuffer.put} between the mappings), where a fault on the
- * source, which shrank under its mapping, is an {@link InternalError} and not a crash. Nothing
- * else reads the source mapping: the CRC32C intrinsic would crash the JVM on such a fault, so the
- * checksum is taken of the destination, of what was written. A fault is blamed on the source only
- * if the source did shrink; otherwise it was writing the destination that failed (no space on a
- * file system that could not reserve it, an I/O error).
+ * <p>Nothing reads the source's mapping in Java but {@link CopyMethod#MMAP}'s
+ * {@code ByteBuffer.put}, where a fault on a source that shrank under its mapping is an
+ * {@link InternalError} and not a crash ({@link CopyMethod#PWRITE} gets {@code EFAULT} from the
+ * kernel instead). The CRC32C intrinsic would crash the JVM on such a fault, so the checksum is
+ * always taken of the copy, of what was written, through a mapping of the copy, slice by slice
+ * while the slice is still in the CPU's cache. A fault is blamed on the source only if the source
+ * did shrink; otherwise it was writing the copy that failed (no space on a file system that could
+ * not reserve it, an I/O error).
  */
 final class ChunkCopier {
     /** The most mapped of each file at once: keeps address space and page tables small. */
@@ -26,65 +28,11 @@ final class ChunkCopier {
     /** Bytes copied and checksummed together, small enough to stay in the CPU cache in between. */
     private static final int SLICE_BYTES = 256 << 10;
 
-    /**
-     * Told of the copy's progress: {@code bytes} more copied, or 0 for a sign of life alone. It is
-     * told after every slice copied and every piece synced, so that a worker on a slow but healthy
-     * device (dirty-page throttling blocks the copy, the sync waits for the device) still beats
-     * at least every {@link #SYNC_PIECE_BYTES} written at the device's speed.
-     */
-    interface Progress {
-        void windowDone(long bytes);
-    }
-
-    private ChunkCopier() {
-    }
-
-    /**
-     * Copies {@code chunk} from {@code source} to {@code target}, making it durable with
-     * {@code msync(MS_SYNC)}: writeback of each window is started as soon as it is copied
-     * ({@code sync_file_range}), and waited for once, for the whole chunk, at the end. A
-     * synchronous msync per window would stall the copy on the device after every window.
-     *
-     * @return the CRC32C of the bytes now in the target
-     */
-    static long copy(NativeFile source, NativeFile target, Chunk chunk, Progress progress) throws CopyFailure {
-        try {
-            return copyWindows(source, target, chunk, progress);
-        } catch (InternalError fault) {
-            // A fault that surfaced late, at some later call into the VM than the copy itself.
-            throw blame(fault, source, target, chunk.end());
-        }
-    }
-
-    private static long copyWindows(NativeFile source, NativeFile target, Chunk chunk, Progress progress) throws CopyFailure {
-        CRC32C crc = new CRC32C();
-        for (long offset = chunk.offset(); offset < chunk.end(); offset += WINDOW_BYTES) {
-            long length = Math.min(WINDOW_BYTES, chunk.end() - offset);
-            try (Mapping from = map(source, offset, length, Mapping.Access.READ_ONLY, WorkerError.Kind.SOURCE_READ);
-                 Mapping to = map(target, offset, length, Mapping.Access.READ_WRITE, WorkerError.Kind.TARGET_WRITE)) {
-                from.adviseSequential();
-                try {
-                    copy(from.buffer(), to.buffer(), crc, progress);
-                } catch (InternalError fault) {
-                    throw blame(fault, source, target, offset + length);
-                }
-            } catch (ErrnoException e) {
-                // munmap or madvise: not expected, and nothing the user can act on.
-                throw new CopyFailure(new WorkerError(WorkerError.Kind.INTERNAL, e.errno(), -1, e.getMessage()), e);
-            } catch (InternalError fault) {
-                // A fault surfaces at the thread's next call into the VM, which may come after the copy loop.
-                throw blame(fault, source, target, offset + length);
-            }
-            try {
-                target.startWriteback(offset, length);
-            } catch (ErrnoException e) {
-                throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
-            }
-            progress.windowDone(length);
-        }
-        sync(target, chunk, progress);
-        return crc.getValue();
-    }
+    /** What {@code copy_file_range} fails with where it cannot copy between two files at all. */
+    private static final Set<Integer> UNSUPPORTED_IN_KERNEL = Set.of(
+            ErrnoException.EXDEV, ErrnoException.EOPNOTSUPP, ErrnoException.ENOSYS, ErrnoException.EINVAL);
+    /** What says the copy's file system is out of room. */
+    private static final Set<Integer> FULL = Set.of(ErrnoException.ENOSPC, ErrnoException.EDQUOT, ErrnoException.EFBIG);
 
     /**
      * {@code msync(MS_SYNC)} of the chunk's range of the target: the kernel writes and waits for
@@ -113,17 +61,142 @@ final class ChunkCopier {
         }
     }
 
-    private static void copy(ByteBuffer from, ByteBuffer to, CRC32C crc, Progress progress) {
-        for (int at = 0; at < from.limit(); at += SLICE_BYTES) {
-            int length = Math.min(SLICE_BYTES, from.limit() - at);
-            to.put(at, from, at, length);
-            crc.update(to.slice(at, length));
-            progress.windowDone(0);
+    /**
+     * Told of the copy's progress: {@code bytes} more copied, or 0 for a sign of life alone. It is
+     * told after every slice copied and every piece synced, so that a worker on a slow but healthy
+     * device (dirty-page throttling blocks the copy, the sync waits for the device) still beats
+     * at least every {@link #SYNC_PIECE_BYTES} written at the device's speed.
+     */
+    interface Progress {
+        void windowDone(long bytes);
+    }
+
+    private ChunkCopier() {
+    }
+
+    /**
+     * Copies {@code chunk} from {@code source} to {@code target} by {@code method}, making it
+     * durable with {@code msync(MS_SYNC)}: writeback of each window is started as soon as it is
+     * copied ({@code sync_file_range}), and waited for once, for the whole chunk, at the end. A
+     * synchronous msync per window would stall the copy on the device after every window.
+     *
+     * @return the CRC32C of the bytes now in the target
+     */
+    static long copy(NativeFile source, NativeFile target, Chunk chunk, CopyMethod method, Progress progress)
+            throws CopyFailure {
+        try {
+            return copyWindows(source, target, chunk, method, progress);
+        } catch (InternalError fault) {
+            // A fault that surfaced late, at some later call into the VM than the copy itself.
+            throw blame(fault, source, target, chunk.end());
         }
     }
 
-    /** Says whose fault a SIGBUS was: the source's if it shrank below {@code windowEnd}, else the destination's. */
-    private static CopyFailure blame(InternalError fault, NativeFile source, NativeFile target, long windowEnd) {
+    private static long copyWindows(NativeFile source, NativeFile target, Chunk chunk, CopyMethod method, Progress progress)
+            throws CopyFailure {
+        CRC32C crc = new CRC32C();
+        CopyMethod using = method;
+        for (long offset = chunk.offset(); offset < chunk.end(); offset += WINDOW_BYTES) {
+            long length = Math.min(WINDOW_BYTES, chunk.end() - offset);
+            try (Mapping to = map(target, offset, length,
+                    using == CopyMethod.MMAP ? Mapping.Access.READ_WRITE : Mapping.Access.READ_ONLY, WorkerError.Kind.TARGET_WRITE)) {
+                try {
+                    if (using == CopyMethod.COPY_FILE_RANGE && !copyInKernel(source, target, to, crc, progress)) {
+                        using = CopyMethod.PWRITE;
+                    }
+                    if (using != CopyMethod.COPY_FILE_RANGE) {
+                        copyFromMapping(source, target, to, using, crc, progress);
+                    }
+                } catch (InternalError fault) {
+                    throw blame(fault, source, target, offset + length);
+                }
+            } catch (ErrnoException e) {
+                // munmap or madvise: not expected, and nothing the user can act on.
+                throw new CopyFailure(new WorkerError(WorkerError.Kind.INTERNAL, e.errno(), -1, e.getMessage()), e);
+            } catch (InternalError fault) {
+                // A fault surfaces at the thread's next call into the VM, which may come after the copy loop.
+                throw blame(fault, source, target, offset + length);
+            }
+            try {
+                target.startWriteback(offset, length);
+            } catch (ErrnoException e) {
+                throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
+            }
+            progress.windowDone(length);
+        }
+        sync(target, chunk, progress);
+        return crc.getValue();
+    }
+
+    /**
+     * Copies the window of {@code to} from the same range of a mapping of the source: by
+     * {@code ByteBuffer.put} into {@code to} for {@link CopyMethod#MMAP}, else by {@code pwrite}.
+     */
+    private static void copyFromMapping(NativeFile source, NativeFile target, Mapping to, CopyMethod method, CRC32C crc,
+            Progress progress) throws CopyFailure, ErrnoException {
+        long offset = to.fileOffset();
+        try (Mapping from = map(source, offset, to.lengthBytes(), Mapping.Access.READ_ONLY, WorkerError.Kind.SOURCE_READ)) {
+            from.adviseSequential();
+            ByteBuffer in = from.buffer();
+            ByteBuffer out = to.buffer();
+            for (int at = 0; at < in.limit(); at += SLICE_BYTES) {
+                int length = Math.min(SLICE_BYTES, in.limit() - at);
+                if (method == CopyMethod.MMAP) {
+                    out.put(at, in, at, length);
+                } else {
+                    try {
+                        target.write(in.slice(at, length), offset + at);
+                    } catch (ErrnoException e) {
+                        throw e.errno() == ErrnoException.EFAULT ? blame(e, source, target, offset + at + length)
+                                : new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
+                    }
+                }
+                crc.update(out.slice(at, length));
+                progress.windowDone(0);
+            }
+        }
+    }
+
+    /**
+     * Copies the window of {@code to} with {@code copy_file_range}, a slice at a time.
+     *
+     * @return false if the kernel cannot copy between these files (nothing of the window was
+     *         copied then): the caller copies it another way
+     */
+    private static boolean copyInKernel(NativeFile source, NativeFile target, Mapping to, CRC32C crc, Progress progress)
+            throws CopyFailure {
+        long offset = to.fileOffset();
+        ByteBuffer out = to.buffer();
+        for (int at = 0; at < out.limit(); ) {
+            int length = Math.min(SLICE_BYTES, out.limit() - at);
+            for (int done = 0; done < length; ) {
+                long copied;
+                try {
+                    copied = target.copyFrom(source, offset + at + done, offset + at + done, length - done);
+                } catch (ErrnoException e) {
+                    if (at + done == 0 && UNSUPPORTED_IN_KERNEL.contains(e.errno())) {
+                        return false;
+                    }
+                    throw new CopyFailure(new WorkerError(FULL.contains(e.errno()) ? WorkerError.Kind.TARGET_WRITE
+                            : WorkerError.Kind.INTERNAL, e.errno(), -1, e.getMessage()), e);
+                }
+                if (copied == 0) {
+                    throw blame(null, source, target, offset + at + length);
+                }
+                done += (int) copied;
+            }
+            crc.update(out.slice(at, length));
+            progress.windowDone(0);
+            at += length;
+        }
+        return true;
+    }
+
+    /**
+     * Says whose fault a SIGBUS, an {@code EFAULT} or a premature end of the source was: the
+     * source's if it shrank below {@code windowEnd}, else the destination's.
+     */
+    private static CopyFailure blame(Throwable fault, NativeFile source, NativeFile target, long windowEnd) {
         try {
             if (source.status().sizeBytes() < windowEnd) {
                 return new CopyFailure(new WorkerError(WorkerError.Kind.SOURCE_CHANGED, 0, -1, "the source shrank"), fault);

@@ -19,7 +19,7 @@ import mcp.nativebridge.NativeFile;
  * <pre>
  *   0        8        16       24       32       40       48       56       64
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   | magic  |version |pageSize| chunks |workers | files  |runState|(unused)| header
+ *   | magic  |version |pageSize| chunks |workers | files  |runState| method | header
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
  *   | coord  |                    (padding to 128)                          |
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
@@ -48,7 +48,7 @@ public final class ControlFile implements AutoCloseable {
     /** "MCPCTRL\0" in ASCII, read as a big-endian long. */
     public static final long MAGIC = 0x4D43504354524C00L;
     /** Changes whenever the layout below changes. */
-    public static final long LAYOUT_VERSION = 3;
+    public static final long LAYOUT_VERSION = 4;
 
     public static final int RECORD_LENGTH = 64;
 
@@ -67,8 +67,10 @@ public final class ControlFile implements AutoCloseable {
     public static final int FILE_COUNT_OFFSET = WORKER_COUNT_OFFSET + Long.BYTES;
     /** {@link #RUNNING} or {@link #STOPPING}: workers stop claiming when it is no longer running. */
     public static final int RUN_STATE_OFFSET = FILE_COUNT_OFFSET + Long.BYTES;
+    /** How chunks are copied: a {@link CopyMethod} ordinal. */
+    public static final int METHOD_OFFSET = RUN_STATE_OFFSET + Long.BYTES;
     /** Process id of the coordinator: workers exit when it is gone. */
-    public static final int COORDINATOR_PID_OFFSET = RUN_STATE_OFFSET + 2 * Long.BYTES;
+    public static final int COORDINATOR_PID_OFFSET = METHOD_OFFSET + Long.BYTES;
     public static final int HEADER_LENGTH = 2 * RECORD_LENGTH;
 
     // Worker slot, one per worker, from HEADER_LENGTH.
@@ -185,23 +187,23 @@ public final class ControlFile implements AutoCloseable {
      * where the file system can: on a full disk, writing an unreserved page of the mapping would
      * fault (SIGBUS) in whichever process touched it first, instead of failing here with ENOSPC.
      */
-    public static ControlFile create(NativeFile file, List<FileEntry> files, List<Chunk> chunks, int workers, long pageSize)
-            throws IOException {
+    public static ControlFile create(NativeFile file, List<FileEntry> files, List<Chunk> chunks, int workers, long pageSize,
+            CopyMethod method) throws IOException {
         long length = lengthBytes(workers, files.size(), chunks.size());
         file.reserve(length);
         file.truncate(length);
         ControlFile control = new ControlFile(file, file.map(0, length, Mapping.Access.READ_WRITE), workers, files.size(), chunks.size());
-        control.fill(files, chunks, pageSize);
+        control.fill(files, chunks, pageSize, method);
         return control;
     }
 
     /** Creates the control file at {@code path} (which must not exist), filled in and published. */
-    public static ControlFile create(Path path, List<FileEntry> files, List<Chunk> chunks, int workers, long pageSize)
-            throws IOException {
+    public static ControlFile create(Path path, List<FileEntry> files, List<Chunk> chunks, int workers, long pageSize,
+            CopyMethod method) throws IOException {
         NativeFile file = NativeFile.createExclusive(path, 0600);
         boolean ok = false;
         try {
-            ControlFile control = create(file, files, chunks, workers, pageSize);
+            ControlFile control = create(file, files, chunks, workers, pageSize, method);
             ok = true;
             return control;
         } finally {
@@ -211,13 +213,14 @@ public final class ControlFile implements AutoCloseable {
         }
     }
 
-    private void fill(List<FileEntry> files, List<Chunk> chunks, long pageSize) {
+    private void fill(List<FileEntry> files, List<Chunk> chunks, long pageSize, CopyMethod method) {
         put(MAGIC_OFFSET, MAGIC);
         put(PAGE_SIZE_OFFSET, pageSize);
         put(CHUNK_COUNT_OFFSET, chunkCount);
         put(WORKER_COUNT_OFFSET, workerCount);
         put(FILE_COUNT_OFFSET, fileCount);
         put(RUN_STATE_OFFSET, RUNNING);
+        put(METHOD_OFFSET, method.ordinal());
         put(COORDINATOR_PID_OFFSET, ProcessHandle.current().pid());
         for (int i = 0; i < fileCount; i++) {
             FileEntry entry = files.get(i);
@@ -306,6 +309,10 @@ public final class ControlFile implements AutoCloseable {
 
     public long pageSize() {
         return get(PAGE_SIZE_OFFSET);
+    }
+
+    public CopyMethod method() {
+        return CopyMethod.values()[(int) get(METHOD_OFFSET)];
     }
 
     public long coordinatorPid() {

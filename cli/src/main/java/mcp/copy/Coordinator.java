@@ -5,6 +5,7 @@ import static mcp.cli.Messages.quote;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -93,6 +94,7 @@ public final class Coordinator {
     private final int processes;
     private final long chunkBytes;
     private final boolean verifyMedia;
+    private final Optional<CopyMethod> method;
     private final WorkerBudget budget = WorkerBudget.ofThisMachine();
 
     /**
@@ -100,12 +102,16 @@ public final class Coordinator {
      *        machine's {@link WorkerBudget} are run
      * @param chunkBytes the chunk size, a multiple of the page size, or 0 to choose one
      * @param verifyMedia read the copy back from the device, not from the page cache
+     * @param method how chunks are copied, or empty to choose by the copy's file system
+     *        ({@link CopyMethod#forFileSystem})
      */
-    public Coordinator(WorkerLauncher launcher, int processes, long chunkBytes, boolean verifyMedia) {
+    public Coordinator(WorkerLauncher launcher, int processes, long chunkBytes, boolean verifyMedia,
+            Optional<CopyMethod> method) {
         this.launcher = launcher;
         this.processes = processes;
         this.chunkBytes = chunkBytes;
         this.verifyMedia = verifyMedia;
+        this.method = method;
     }
 
     public Outcome copy(CopyRequest request) throws McpException {
@@ -214,7 +220,8 @@ public final class Coordinator {
             FileStatus partStatus = scratch.part.status();
             List<ControlFile.FileEntry> files = List.of(ControlFile.FileEntry.of(request.source(), request.sourceStatus(),
                     scratch.part, partStatus, request.sourceStatus().sizeBytes()));
-            try (ControlFile control = ControlFile.create(scratch.createControl(), files, chunks, workers, pageSize)) {
+            CopyMethod using = method.isPresent() ? method.get() : CopyMethod.forFileSystem(scratch.part.fileSystemType());
+            try (ControlFile control = ControlFile.create(scratch.createControl(), files, chunks, workers, pageSize, using)) {
                 for (int round = 1; ; round++) {
                     if (inProcess) {
                         runInProcess(request, control);

@@ -30,7 +30,7 @@ final class Worker implements AutoCloseable {
             long crc;
             try {
                 NativeFile[] files = files(control.chunk(chunk).fileIndex());
-                crc = ChunkCopier.copy(files[0], files[1], control.chunk(chunk), bytes -> {
+                crc = ChunkCopier.copy(files[0], files[1], control.chunk(chunk), control.method(), bytes -> {
                     if (bytes > 0) {
                         control.addBytesCopied(slot, bytes);
                     }

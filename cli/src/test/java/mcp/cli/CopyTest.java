@@ -14,10 +14,12 @@ import mcp.fixtures.Processes;
 import mcp.fixtures.TestFiles;
 import mcp.nativebridge.Posix;
 import org.apache.commons.io.FileUtils;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -58,6 +60,40 @@ class CopyTest {
         assertEquals("", result.err(), "a successful copy says nothing");
         assertTrue(FileUtils.contentEquals(source.toFile(), dest.toFile()), "same bytes (seed " + seed + ")");
         assertEquals(List.of("dest", "source"), TestFiles.names(dir), "no temporary or control file is left");
+    }
+
+    @ParameterizedTest(name = "--method={0}, {1} bytes, -n {2}")
+    @CsvSource({
+        "mmap, 20971521, 1", "pwrite, 20971521, 1", "copy_file_range, 20971521, 1",
+        "mmap, 73400321, 3", "pwrite, 73400321, 3", "copy_file_range, 73400321, 3",
+    })
+    void everyMethodCopiesInProcessAndInWorkers(String method, long size, int processes) throws IOException {
+        long seed = size + method.hashCode();
+        Path source = TestFiles.random(dir.resolve("source"), size, seed);
+        Path dest = dir.resolve("dest");
+        Processes.Result result = McpRunner.run("-n", processes, "--chunk-size", "3M", "--method", method, source, dest);
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals("", result.err(), "a successful copy says nothing");
+        assertTrue(FileUtils.contentEquals(source.toFile(), dest.toFile()), "same bytes (seed " + seed + ")");
+        assertEquals(List.of("dest", "source"), TestFiles.names(dir), "no temporary or control file is left");
+    }
+
+    @Test
+    void copyFileRangeBetweenFileSystemsItCannotSpanFallsBackToWriting() throws IOException {
+        // tmpfs to this directory's file system: the kernel refuses copy_file_range between file
+        // systems of different types (EXDEV), and the chunks are written from the mapped source.
+        Path shm = Path.of("/dev/shm");
+        Assumptions.assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm), "needs a writable /dev/shm");
+        Path source = Files.createTempFile(shm, "mcp-source", "");
+        try {
+            TestFiles.random(source, 5 * MIB + 7, 41);
+            Path dest = dir.resolve("dest");
+            Processes.Result result = McpRunner.run("-n", 1, "--method", "copy_file_range", source, dest);
+            assertEquals(0, result.exitCode(), result.toString());
+            assertTrue(FileUtils.contentEquals(source.toFile(), dest.toFile()), "same bytes (seed 41)");
+        } finally {
+            Files.delete(source);
+        }
     }
 
     @Test

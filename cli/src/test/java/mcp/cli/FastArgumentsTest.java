@@ -37,6 +37,7 @@ class FastArgumentsTest {
         "a|b", "-n|5|a|b", "-n5|a|b", "--processes|3|a|b", "--processes=3|a|b", "a|-n|2|b", "a|b|-n|1",
         "--chunk-size|1M|a|b", "--chunk-size=8192|a|b", "--verify|media|a|b", "--verify=cache|a|b",
         "--debug|a|b", "--|-a|-b", "-n|2|--|--debug|x", "@args|b", "a b|c d", "-|out", "-n|1024|a|b",
+        "--method|pwrite|a|b", "--method=copy_file_range|a|b", "--method=mmap|-n|2|a|b", "--method|auto|a|b",
     })
     void acceptsWhatPicocliReadsTheSameWay(String line) {
         String[] args = split(line);
@@ -50,6 +51,7 @@ class FastArgumentsTest {
         "", "a", "a|b|c", "-n|0|a|b", "-n|1025|a|b", "-n|x|a|b", "-n|5|-n|6|a|b", "--chunk-size|1000|a|b",
         "--chunk-size|0|a|b", "--verify|disk|a|b", "--verify|MEDIA|a|b", "--help", "--version", "-h|a|b", "-V",
         "-r|a|b", "--reflink|a|b", "-n", "--debug|--debug|a|b", "-n=3|a|b", "--verify",
+        "--method|MMAP|a|b", "--method|copy-file-range|a|b", "--method|mmap|--method|pwrite|a|b", "--method",
     })
     void declinesWhatItDoesNotKnowAndPicocliDecides(String line) {
         assertNull(FastArguments.parse(split(line), DEFAULT_PROCESSES));

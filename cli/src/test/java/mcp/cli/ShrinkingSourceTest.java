@@ -15,25 +15,26 @@ import mcp.copy.WorkerError;
 import mcp.fixtures.Processes;
 import mcp.fixtures.TestFiles;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The source is truncated while workers copy it: the workers' mappings of the lost part fault
- * (SIGBUS), or the final check sees the new size; either way the copy fails with cp-style words
+ * The source is truncated while workers copy it, by each copy method: the workers meet the lost
+ * part (a mapping faults with SIGBUS, pwrite fails with EFAULT, copy_file_range comes up short),
+ * or the final check sees the new size; either way the copy fails with cp-style words
  * that blame the source, DEST is left as it was, and nothing is left behind: no scratch file
  * beside DEST, and no JVM crash report ({@code hs_err_pid*.log}) in the coordinator's current
  * directory (which its workers inherit) nor in DEST's.
  */
 class ShrinkingSourceTest extends LongCopyTest {
-    @ParameterizedTest(name = "DEST exists: {0}")
-    @ValueSource(booleans = {false, true})
-    void aSourceTruncatedDuringTheCopyFailsItAndLeavesNothingBehind(boolean destExists) throws Exception {
+    @ParameterizedTest(name = "DEST exists: {0}, --method={1}")
+    @CsvSource({"false, mmap", "true, pwrite", "false, copy_file_range"})
+    void aSourceTruncatedDuringTheCopyFailsItAndLeavesNothingBehind(boolean destExists, String method) throws Exception {
         Path shrinking = Files.copy(source, dir.resolve("source"));
         Path cwd = Files.createDirectory(dir.resolve("cwd"));
         Path out = Files.createDirectory(dir.resolve("out"));
         Path dest = out.resolve("dest");
         byte[] before = destExists ? Files.readAllBytes(TestFiles.random(dest, 1 << 20, SEED + 2)) : null;
-        mcp = CoordinatorProcess.startIn(cwd, shrinking, dest, "-n", 2, "--chunk-size", "1M");
+        mcp = CoordinatorProcess.startIn(cwd, shrinking, dest, "-n", 2, "--chunk-size", "1M", "--method", method);
 
         mcp.awaitBusyWorker();
         ControlFile control = mcp.control();

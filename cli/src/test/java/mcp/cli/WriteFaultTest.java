@@ -13,11 +13,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A destination that runs out of space. On a tmpfs, which can reserve space, the reservation
- * fails before anything is copied. On ext2, which cannot reserve, the workers' writes fail as
- * their mappings are synced (or fault); the copy must then fail with cp's words for a full disk,
+ * fails before anything is copied. On ext2, which cannot reserve, the workers' writes fail (a
+ * store to a mapping faults or fails as it is synced, pwrite and copy_file_range fail); the copy must then fail with cp's words for a full disk,
  * blaming the destination and not the source, without a stack trace, and leave nothing on the
  * full file system. Both need root and loop or tmpfs mounts, and are skipped without them.
  */
@@ -49,8 +51,9 @@ class WriteFaultTest {
         assertFalse(result.err().contains("'src'") || result.err().contains("reading"), "the source is not blamed:\n" + result);
     }
 
-    @Test
-    void aCopyLargerThanTheFreeSpaceOfExt2FailsWithNoSpaceLeftOnDevice() throws Exception {
+    @ParameterizedTest(name = "--method={0}")
+    @ValueSource(strings = {"mmap", "pwrite", "copy_file_range"})
+    void aCopyLargerThanTheFreeSpaceOfExt2FailsWithNoSpaceLeftOnDevice(String method) throws Exception {
         Path ext2 = mounts.ext2("ext2", 16 * MIB, 4096);
         long free = Files.getFileStore(ext2).getUsableSpace();
         long size = 32 * MIB;
@@ -58,7 +61,7 @@ class WriteFaultTest {
         TestFiles.random(dir.resolve("src"), size, 7_000_007);
         List<String> before = TestFiles.names(ext2);
 
-        Processes.Result result = mcp("-n", "2", "src", "ext2/dst");
+        Processes.Result result = mcp("-n", "2", "--method", method, "src", "ext2/dst");
 
         assertEquals(1, result.exitCode(), result.toString());
         assertTrue(result.err().startsWith("mcp: error writing 'ext2/dst': No space left on device"), result.toString());

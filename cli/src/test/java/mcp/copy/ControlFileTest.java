@@ -35,9 +35,10 @@ class ControlFileTest {
         long size = (5L << 30) + 17;
         List<Chunk> chunks = ChunkPlan.split(0, size, 1L << 30, PAGE);
         Path path = dir.resolve("control");
-        try (ControlFile created = ControlFile.create(path, oneFile(size), chunks, 3, PAGE);
+        try (ControlFile created = ControlFile.create(path, oneFile(size), chunks, 3, PAGE, CopyMethod.COPY_FILE_RANGE);
              ControlFile opened = ControlFile.open(path, 1000)) {
             assertEquals(3, opened.workerCount());
+            assertEquals(CopyMethod.COPY_FILE_RANGE, opened.method());
             assertEquals(1, opened.fileCount());
             assertEquals(6, opened.chunkCount());
             assertEquals(PAGE, opened.pageSize());
@@ -56,7 +57,7 @@ class ControlFileTest {
 
     @Test
     void chunksMoveFromPendingToClaimedToDoneAndBack() throws IOException {
-        try (ControlFile control = ControlFile.create(dir.resolve("control"), oneFile(3 * PAGE), ChunkPlan.split(0, 3 * PAGE, PAGE, PAGE), 1, PAGE)) {
+        try (ControlFile control = ControlFile.create(dir.resolve("control"), oneFile(3 * PAGE), ChunkPlan.split(0, 3 * PAGE, PAGE, PAGE), 1, PAGE, CopyMethod.MMAP)) {
             assertEquals(0, control.claimNext(42));
             assertEquals(1, control.claimNext(42));
             assertEquals(2, control.claimNext(43));
@@ -77,7 +78,7 @@ class ControlFileTest {
         int racers = 4;
         int chunkCount = 20_000;
         Path path = dir.resolve("control");
-        try (ControlFile control = ControlFile.create(path, oneFile(chunkCount * PAGE), ChunkPlan.split(0, chunkCount * PAGE, PAGE, PAGE), racers, PAGE)) {
+        try (ControlFile control = ControlFile.create(path, oneFile(chunkCount * PAGE), ChunkPlan.split(0, chunkCount * PAGE, PAGE, PAGE), racers, PAGE, CopyMethod.MMAP)) {
             List<Process> processes = new ArrayList<>();
             for (int slot = 0; slot < racers; slot++) {
                 processes.add(new ProcessBuilder(Processes.javaCommand(ClaimRacer.class.getName(), path.toString(), Integer.toString(slot))).start());
@@ -117,7 +118,7 @@ class ControlFileTest {
     @Test
     void openingAnotherLayoutVersionNamesBothVersions() throws IOException {
         Path path = dir.resolve("control");
-        ControlFile.create(path, oneFile(PAGE), ChunkPlan.split(0, PAGE, PAGE, PAGE), 1, PAGE).close();
+        ControlFile.create(path, oneFile(PAGE), ChunkPlan.split(0, PAGE, PAGE, PAGE), 1, PAGE, CopyMethod.MMAP).close();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
             channel.write(ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, 7), ControlFile.VERSION_OFFSET);
         }

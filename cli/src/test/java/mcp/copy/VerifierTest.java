@@ -55,7 +55,7 @@ class VerifierTest {
             sourceBytes = Files.readAllBytes(source);
             Files.write(target, sourceBytes);
             List<Chunk> chunks = ChunkPlan.split(0, SIZE, CHUNK, PAGE);
-            control = ControlFile.create(dir.resolve("control"), List.of(entry(SIZE)), chunks, 2, PAGE);
+            control = ControlFile.create(dir.resolve("control"), List.of(entry(SIZE)), chunks, 2, PAGE, CopyMethod.MMAP);
             markAllDone(control, sourceBytes);
         }
 
@@ -187,7 +187,7 @@ class VerifierTest {
         chunks.addAll(ChunkPlan.split(1, sizeB, CHUNK, PAGE));
         List<ControlFile.FileEntry> files = List.of(
                 entry(sizeA), entry(sizeB));
-        try (ControlFile control = ControlFile.create(dir.resolve("control"), files, chunks, 2, PAGE)) {
+        try (ControlFile control = ControlFile.create(dir.resolve("control"), files, chunks, 2, PAGE, CopyMethod.MMAP)) {
             byte[][] sourceBytes = {Files.readAllBytes(sourceA), Files.readAllBytes(sourceB)};
             for (int chunk = 0; chunk < control.chunkCount(); chunk++) {
                 assertEquals(chunk, control.claimNext(1000));
