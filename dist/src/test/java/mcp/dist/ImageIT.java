@@ -83,6 +83,14 @@ class ImageIT {
     }
 
     @Test
+    void runsByARelativePath() throws Exception {
+        Path source = TestFiles.random(dir.resolve("src"), 80L << 20, 43);
+        // Workers run in /: what they are given of the image must not be relative to here.
+        String relative = dir.toRealPath().relativize(LAUNCHER.toRealPath()).toString();
+        assertCopied(run(Map.of(), relative, "-n", "2", "--chunk-size", "1M", "src", "dst"), source, dir.resolve("dst"));
+    }
+
+    @Test
     void copiesAFileWithNoJavaOnThePath() throws Exception {
         long seed = 20260;
         Path source = TestFiles.random(dir.resolve("src"), (20L << 20) + 4097, seed);
@@ -284,5 +292,14 @@ class ImageIT {
         Files.delete(link);
         Files.delete(spaced);
         assertCopied(result, source, dir.resolve("dst2"));
+    }
+
+    @Test
+    void workersStartWhenTheLauncherIsNamedByARelativePath() throws Exception {
+        // Big enough for worker processes, which run in / and must not take the image's paths
+        // relative to the caller's directory.
+        Path source = TestFiles.random(dir.resolve("src"), 72L << 20, 37);
+        String relative = dir.relativize(LAUNCHER).toString();
+        assertCopied(run(Map.of(), relative, "-n", "2", "--chunk-size", "8M", "src", "dst"), source, dir.resolve("dst"));
     }
 }
