@@ -16,17 +16,41 @@ import java.util.Set;
 public class WorkerLauncher {
     /**
      * Workers copy through direct buffers and allocate almost nothing: a small heap and the serial
-     * collector keep their start-up and footprint small. C2 stays on: it has the CRC32C intrinsic.
+     * collector keep their start-up and footprint small. C2 stays on: stopping at C1
+     * ({@code -XX:TieredStopAtLevel=1}, as the coordinator does) measured no gain on a 1 GiB copy
+     * with two workers (docs/design.md).
      * JNA's native calls are allowed explicitly, or newer JDKs warn on stderr. A crash report goes
      * to the worker's stderr, which the coordinator reads, never into a file in the user's current
      * directory, and no core file is written there either.
      */
     static final List<String> JVM_OPTIONS = List.of(
-            "-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-XX:-UsePerfData", "-Xshare:auto",
+            "-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-XX:-UsePerfData",
             "-XX:+ErrorFileToStderr", "-XX:-CreateCoredumpOnCrash",
             // Reserved up front: the defaults (1 GiB, 240 MiB) do not fit under ulimit -v 1 GiB.
             "-XX:CompressedClassSpaceSize=32m", "-XX:ReservedCodeCacheSize=32m",
             "--enable-native-access=ALL-UNNAMED");
+
+    /**
+     * The system property through which {@code bin/mcp} names the image's class-data archive, made
+     * at package time for the coordinator and the workers alike; unset when mcp runs from plain jars.
+     */
+    static final String ARCHIVE_PROPERTY = "mcp.archive";
+
+    /**
+     * The options that give a worker {@code archive}, as {@code bin/mcp} gives it to the coordinator:
+     * a JDK 25 AOT cache ({@code .aot}) or a JDK 17 CDS archive. A JVM that cannot use it (a JDK 17
+     * image moved since it was built) starts without it, and would say so on stdout: that is
+     * switched off. Without an archive, the runtime's default CDS archive.
+     */
+    static List<String> archiveOptions(String archive) {
+        if (archive == null) {
+            return List.of("-Xshare:auto");
+        }
+        if (archive.endsWith(".aot")) {
+            return List.of("-XX:AOTMode=auto", "-XX:AOTCache=" + archive, "-Xlog:aot*=off");
+        }
+        return List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off");
+    }
 
     /** Variables through which a user's environment would add options to every JVM, and print that it did. */
     static final List<String> JVM_ENVIRONMENT = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
@@ -39,9 +63,10 @@ public class WorkerLauncher {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
-        // JNA's settings, among them where its native library is in the image (relative to the
-        // directory mcp was started in if the launcher was named by a relative path: made absolute,
-        // since workers run in /); not the flag that says this JVM has loaded JNA already.
+        command.addAll(archiveOptions(System.getProperty(ARCHIVE_PROPERTY)));
+        // JNA's settings, among them where its native library is (relative to the directory mcp
+        // was started in, if so given: made absolute, since workers run in /); not the flag that
+        // says this JVM has loaded JNA already.
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith("jna.") && !name.equals("jna.loaded")) {
                 String value = System.getProperty(name);

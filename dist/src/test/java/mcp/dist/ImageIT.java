@@ -82,6 +82,94 @@ class ImageIT {
         assertTrue(Files.isRegularFile(IMAGE.resolve("lib/jna/libjnidispatch.so")), "and JNA's native library, unpacked");
     }
 
+    /** The class-data archive bin/mcp gives every JVM: an AOT cache on JDK 25 and later, else CDS. */
+    private static Path archive(Path image) throws IOException {
+        String version = Files.readAllLines(image.resolve("release")).stream()
+                .filter(line -> line.startsWith("JAVA_VERSION=")).findFirst().orElseThrow()
+                .replaceAll("[^0-9.]", "");
+        int feature = Integer.parseInt(version.split("\\.")[0]);
+        return image.resolve(feature >= 25 ? "lib/mcp.aot" : "lib/mcp.jsa");
+    }
+
+    /**
+     * Runs a copy with two workers by {@code launcher} and returns, for the coordinator and for
+     * each worker seen, whether it had mapped {@code archive} once it had loaded JNA's library,
+     * that is past its start: a JVM maps its archive and unmaps it again when it cannot use it.
+     */
+    private Map<String, Boolean> archiveMappedByEachJvm(Path launcher, Path archive) throws Exception {
+        TestFiles.random(dir.resolve("src"), 256L << 20, 37);
+        Files.deleteIfExists(dir.resolve("dst"));
+        List<String> command = List.of(launcher.toString(), "-n", "2", "--chunk-size", "1M", "src", "dst");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().put("PATH", environment.get("PATH"));
+        builder.environment().remove("JAVA_HOME");
+        Process process = builder.start();
+        Map<String, Boolean> mapped = new HashMap<>();
+        while (process.isAlive()) {
+            List<ProcessHandle> jvms = new ArrayList<>(List.of(process.toHandle()));
+            process.descendants().forEach(jvms::add);
+            for (ProcessHandle jvm : jvms) {
+                String role = jvm.pid() == process.pid() ? "coordinator" : "worker " + jvm.pid();
+                if (mapped.containsKey(role)) {
+                    continue;
+                }
+                try {
+                    String maps = Files.readString(Path.of("/proc", Long.toString(jvm.pid()), "maps"));
+                    if (maps.contains("libjnidispatch.so")) {
+                        mapped.put(role, maps.contains(archive.toRealPath().toString()));
+                    }
+                } catch (IOException e) {
+                    // It exited meanwhile.
+                }
+            }
+            Thread.onSpinWait();
+        }
+        Processes.Result result = Processes.finish(command, process, 120);
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals("", result.err(), result.toString());
+        return mapped;
+    }
+
+    @Test
+    void theCoordinatorAndTheWorkersUseTheImagesClassDataArchive() throws Exception {
+        Path archive = archive(IMAGE);
+        assertTrue(Files.isRegularFile(archive), archive + " was made at package time");
+        Map<String, Boolean> mapped = archiveMappedByEachJvm(LAUNCHER, archive);
+        assertEquals(Boolean.TRUE, mapped.get("coordinator"), "the coordinator uses " + archive + ": " + mapped);
+        assertTrue(mapped.size() > 1, "a worker was seen: " + mapped);
+        assertFalse(mapped.containsValue(false), "every JVM uses " + archive + ": " + mapped);
+    }
+
+    @Test
+    void aCopyOfTheImageElsewhereRunsWithoutAWord() throws Exception {
+        // cp -r, not -a: the jars' times change too, which a JDK 17 archive checks.
+        Path copy = dir.resolve("copied image");
+        Processes.Result copied = Processes.run(List.of("cp", "-r", IMAGE.toString(), copy.toString()), dir, 120);
+        assertEquals(0, copied.exitCode(), copied.toString());
+        Path source = TestFiles.random(dir.resolve("small"), 1024, 41);
+        Processes.Result small = run(Map.of(), copy.resolve("bin/mcp").toString(), "small", "small-copy");
+        assertCopied(small, source, dir.resolve("small-copy"));
+        assertEquals("", small.out(), "nothing on stdout, where the JVM reports an archive it cannot use");
+        archiveMappedByEachJvm(copy.resolve("bin/mcp"), archive(copy));
+        // A JDK 25 AOT cache follows the image, as long as the jars keep their times (its class path
+        // is matched by its common prefix); a JDK 17 archive names the jars where they were.
+        Path moved = dir.resolve("moved image");
+        Processes.Result kept = Processes.run(List.of("cp", "-a", IMAGE.toString(), moved.toString()), dir, 120);
+        assertEquals(0, kept.exitCode(), kept.toString());
+        Map<String, Boolean> mapped = archiveMappedByEachJvm(moved.resolve("bin/mcp"), archive(moved));
+        if (archive(moved).toString().endsWith(".aot")) {
+            assertFalse(mapped.containsValue(false), "every JVM of the moved image uses its archive: " + mapped);
+        }
+    }
+
+    @Test
+    void runsByARelativePath() throws Exception {
+        Path source = TestFiles.random(dir.resolve("src"), 80L << 20, 43);
+        // Workers run in /: what they are given of the image must not be relative to here.
+        String relative = dir.toRealPath().relativize(LAUNCHER.toRealPath()).toString();
+        assertCopied(run(Map.of(), relative, "-n", "2", "--chunk-size", "1M", "src", "dst"), source, dir.resolve("dst"));
+    }
+
     @Test
     void copiesAFileWithNoJavaOnThePath() throws Exception {
         long seed = 20260;
@@ -284,14 +372,5 @@ class ImageIT {
         Files.delete(link);
         Files.delete(spaced);
         assertCopied(result, source, dir.resolve("dst2"));
-    }
-
-    @Test
-    void workersStartWhenTheLauncherIsNamedByARelativePath() throws Exception {
-        // Big enough for worker processes, which run in / and must not take the image's paths
-        // relative to the caller's directory.
-        Path source = TestFiles.random(dir.resolve("src"), 72L << 20, 37);
-        String relative = dir.relativize(LAUNCHER).toString();
-        assertCopied(run(Map.of(), relative, "-n", "2", "--chunk-size", "8M", "src", "dst"), source, dir.resolve("dst"));
     }
 }
