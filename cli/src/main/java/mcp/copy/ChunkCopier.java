@@ -35,20 +35,29 @@ final class ChunkCopier {
     private static final Set<Integer> FULL = Set.of(ErrnoException.ENOSPC, ErrnoException.EDQUOT, ErrnoException.EFBIG);
 
     /**
-     * {@code msync(MS_SYNC)} of the chunk's range of the target: the kernel writes and waits for
-     * every dirty page of that range of the file, whichever mapping dirtied it, so a fresh
-     * mapping that touches no page serves. It goes {@link #SYNC_PIECE_BYTES} at a time, so that a
-     * worker waiting on a slow device still shows signs of life.
+     * Makes the chunk's range of the target durable: first its writeback is waited for
+     * {@link #SYNC_PIECE_BYTES} at a time ({@code sync_file_range}), so that a worker waiting on a
+     * slow device still shows signs of life; then {@code msync(MS_SYNC)} of the range, window by
+     * window, which flushes what is left (the file's metadata, the device's cache) and returns
+     * once the chunk is on the device. The kernel syncs every dirty page of that range of the
+     * file, whichever mapping or write dirtied it, so a fresh mapping that touches no page
+     * serves. One msync per window, not per piece: each call may commit the file system's journal.
      */
     private static void sync(NativeFile target, Chunk chunk, Progress progress) throws CopyFailure {
-        for (long offset = chunk.offset(); offset < chunk.end(); offset += SYNC_PIECE_BYTES) {
-            long length = Math.min(SYNC_PIECE_BYTES, chunk.end() - offset);
-            try (Mapping range = map(target, offset, length, Mapping.Access.READ_WRITE, WorkerError.Kind.TARGET_WRITE)) {
-                range.sync();
-            } catch (ErrnoException e) {
-                throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
+        try {
+            for (long offset = chunk.offset(); offset < chunk.end(); offset += SYNC_PIECE_BYTES) {
+                target.awaitWriteback(offset, Math.min(SYNC_PIECE_BYTES, chunk.end() - offset));
+                progress.windowDone(0);
             }
-            progress.windowDone(0);
+            for (long offset = chunk.offset(); offset < chunk.end(); offset += WINDOW_BYTES) {
+                try (Mapping range = map(target, offset, Math.min(WINDOW_BYTES, chunk.end() - offset), Mapping.Access.READ_WRITE,
+                        WorkerError.Kind.TARGET_WRITE)) {
+                    range.sync();
+                }
+                progress.windowDone(0);
+            }
+        } catch (ErrnoException e) {
+            throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
         }
     }
 

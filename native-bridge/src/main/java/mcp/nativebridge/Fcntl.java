@@ -33,7 +33,9 @@ final class Fcntl {
     static final int SEEK_DATA = 3;
     static final int SEEK_HOLE = 4;
 
+    static final int SYNC_FILE_RANGE_WAIT_BEFORE = 1;
     static final int SYNC_FILE_RANGE_WRITE = 2;
+    static final int SYNC_FILE_RANGE_WAIT_AFTER = 4;
 
     static final int POSIX_FADV_SEQUENTIAL = 2;
     static final int POSIX_FADV_DONTNEED = 4;

@@ -359,6 +359,20 @@ public final class NativeFile implements AutoCloseable {
     }
 
     /**
+     * {@code sync_file_range(fd, offset, length, WAIT_BEFORE | WRITE | WAIT_AFTER)}: writes the
+     * range's dirty pages to the device and waits until they are written. This is not durability
+     * (neither the file's metadata nor the device's cache are flushed: {@code fsync} or
+     * {@code msync(MS_SYNC)} does that), but it leaves them little to do, and it can be done a
+     * small range at a time, each call returning after a bounded wait.
+     */
+    public void awaitWriteback(long offset, long lengthBytes) throws ErrnoException {
+        int flags = Fcntl.SYNC_FILE_RANGE_WAIT_BEFORE | Fcntl.SYNC_FILE_RANGE_WRITE | Fcntl.SYNC_FILE_RANGE_WAIT_AFTER;
+        if (LibC.INSTANCE.sync_file_range(checkOpen(), offset, lengthBytes, flags) == -1) {
+            throw ErrnoException.of("sync_file_range", Native.getLastError(), name);
+        }
+    }
+
+    /**
      * {@code fallocate(fd, 0, 0, length)}: reserves the blocks now, so that running out of space
      * fails here rather than as SIGBUS in a worker writing through a mapping.
      *

@@ -291,6 +291,21 @@ class NativeFileIoTest {
         }
     }
 
+    @Test
+    void writebackOfAWrittenRangeIsStartedAndAwaitedAndANegativeLengthIsEinval() throws IOException {
+        Path file = dir.resolve("f");
+        byte[] content = randomBytes(12, (int) (2 * MIB));
+        try (NativeFile written = create(file)) {
+            written.write(ByteBuffer.allocateDirect(content.length).put(content).flip());
+            written.startWriteback(0, MIB);
+            written.awaitWriteback(0, 2 * MIB);
+            ErrnoException e = assertThrows(ErrnoException.class, () -> written.awaitWriteback(0, -1));
+            assertEquals("sync_file_range", e.call());
+            assertEquals(ErrnoException.EINVAL, e.errno());
+        }
+        assertArrayEquals(content, Files.readAllBytes(file));
+    }
+
     // ---- sync ----
 
     @Test
@@ -408,7 +423,8 @@ class NativeFileIoTest {
         ByteBuffer buffer = ByteBuffer.allocateDirect(16);
         for (Executable call : new Executable[] {
                 () -> opened.seekData(0), () -> opened.seekHole(0), () -> opened.read(buffer), () -> opened.write(buffer),
-                () -> opened.write(buffer, 0), () -> opened.copyFrom(opened, 0, 0, 1),
+                () -> opened.write(buffer, 0), () -> opened.copyFrom(opened, 0, 0, 1), () -> opened.awaitWriteback(0, 1),
+                () -> opened.startWriteback(0, 1),
                 opened::sync, () -> opened.reserve(0, 4096), () -> opened.reserve(0, 0), () -> opened.adviseDontNeed(0, 0),
                 opened::descriptor}) {
             assertThrows(IllegalStateException.class, call);
