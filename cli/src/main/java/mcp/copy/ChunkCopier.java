@@ -41,6 +41,7 @@ final class ChunkCopier {
      * worker waiting on a slow device still shows signs of life.
      */
     private static void sync(NativeFile target, Chunk chunk, Progress progress) throws CopyFailure {
+        long began = System.nanoTime();
         for (long offset = chunk.offset(); offset < chunk.end(); offset += SYNC_PIECE_BYTES) {
             long length = Math.min(SYNC_PIECE_BYTES, chunk.end() - offset);
             try (Mapping range = map(target, offset, length, Mapping.Access.READ_WRITE, WorkerError.Kind.TARGET_WRITE)) {
@@ -50,6 +51,7 @@ final class ChunkCopier {
             }
             progress.windowDone(0);
         }
+        progress.synced(System.nanoTime() - began);
     }
 
     private static Mapping map(NativeFile file, long offset, long length, Mapping.Access access, WorkerError.Kind kind)
@@ -69,6 +71,10 @@ final class ChunkCopier {
      */
     interface Progress {
         void windowDone(long bytes);
+
+        /** Told once per chunk how long its {@code msync} took, for {@code mcp --stats}. */
+        default void synced(long nanos) {
+        }
     }
 
     private ChunkCopier() {
