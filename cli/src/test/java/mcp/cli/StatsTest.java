@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,25 +56,26 @@ class StatsTest {
         return source(CoordinatorLimits.inProcessMaxBytes() + TestFiles.PAGE);
     }
 
-    private void assertCopied(Path source) throws IOException {
+    /** Runs mcp from {@code src} to {@code dst}, which must come out a copy of {@code source}. */
+    private Processes.Result copy(Path source, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of(options));
+        args.addAll(List.of("src", "dst"));
+        Processes.Result result = mcp(args.toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result.toString());
         assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(dir.resolve("dst")));
+        return result;
     }
 
     @Test
     void withoutStatsACopySaysNothing() throws Exception {
-        source(1024);
-        Processes.Result result = mcp("src", "dst");
-        assertEquals(0, result.exitCode(), result.toString());
+        Processes.Result result = copy(source(1024));
         assertEquals("", result.out());
         assertEquals("", result.err());
     }
 
     @Test
     void aSmallCopyTabulatesEveryPhaseOnStderrAndLeavesStdoutEmpty() throws Exception {
-        Path source = source(1024);
-        Processes.Result result = mcp("--stats", "src", "dst");
-        assertEquals(0, result.exitCode(), result.toString());
-        assertCopied(source);
+        Processes.Result result = copy(source(1024), "--stats");
         assertEquals("", result.out(), "the table is on stderr");
         String[] lines = result.err().split("\n");
         assertTrue(lines[0].startsWith("mcp: stats: result copied, mode in-process, workers 0, replacements 0, chunks 1,"
@@ -86,9 +88,7 @@ class StatsTest {
     @Test
     void aCopyByWorkersTabulatesEachWorker() throws Exception {
         Path source = sourceForWorkers();
-        Processes.Result result = mcp("--stats", "-n", "2", "src", "dst");
-        assertEquals(0, result.exitCode(), result.toString());
-        assertCopied(source);
+        Processes.Result result = copy(source, "--stats", "-n", "2");
         assertEquals("", result.out());
         assertTrue(result.err().contains("mcp: stats: result copied, mode workers, workers 2, replacements 0,"), result.err());
         assertPhasesAddUp(textRows(result.err()), TEXT_ROUNDING_MS, result.err());
@@ -111,9 +111,7 @@ class StatsTest {
     @Test
     void jsonGoesToStdoutAsOneObjectWithEachWorker() throws Exception {
         Path source = sourceForWorkers();
-        Processes.Result result = mcp("-n", "2", "--stats=json", "src", "dst");
-        assertEquals(0, result.exitCode(), result.toString());
-        assertCopied(source);
+        Processes.Result result = copy(source, "-n", "2", "--stats=json");
         assertFalse(result.err().contains("{"), "the JSON is on stdout only: " + result.err());
         String json = result.out();
         assertTrue(json.startsWith("{\"result\":\"copied\",\"mode\":\"workers\",\"workers\":2,\"replacements\":0,"), json);
