@@ -82,6 +82,11 @@ final class StatsReport {
         return stats.mode() == null ? null : stats.mode().name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** How chunks were copied, as --method names it, or null. */
+    private String method() {
+        return stats.method() == null ? null : stats.method().name().toLowerCase(Locale.ROOT);
+    }
+
     private static String name(Stats.Phase phase) {
         return phase.name().toLowerCase(Locale.ROOT);
     }
@@ -93,8 +98,8 @@ final class StatsReport {
 
     private String text() {
         StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT, "mcp: stats: result %s, mode %s, workers %d, replacements %d, chunks %d,"
-                        + " bytes %s, size %s%n", result(), mode() == null ? "-" : mode(), stats.workers(),
+        text.append(String.format(Locale.ROOT, "mcp: stats: result %s, mode %s, method %s, workers %d, replacements %d,"
+                        + " chunks %d, bytes %s, size %s%n", result(), orDash(mode()), orDash(method()), stats.workers(),
                 stats.replacements(), stats.chunks(), known(stats.bytes()), known(stats.sizeBytes())));
         text.append(String.format(Locale.ROOT, "  %-9s %10s%n", "phase", "ms"));
         row(text, "startup", startupNanos, "");
@@ -119,6 +124,10 @@ final class StatsReport {
         return text.toString();
     }
 
+    private static String orDash(String name) {
+        return name == null ? "-" : name;
+    }
+
     private static String known(long count) {
         return count < 0 ? "-" : Long.toString(count);
     }
@@ -136,7 +145,8 @@ final class StatsReport {
     private String json() {
         StringBuilder json = new StringBuilder("{");
         json.append("\"result\":\"").append(result()).append('"');
-        json.append(",\"mode\":").append(mode() == null ? "null" : "\"" + mode() + "\"");
+        json.append(",\"mode\":").append(string(mode()));
+        json.append(",\"method\":").append(string(method()));
         json.append(",\"workers\":").append(stats.workers());
         json.append(",\"replacements\":").append(stats.replacements());
         json.append(",\"chunks\":").append(stats.chunks());
@@ -164,6 +174,11 @@ final class StatsReport {
             }
         }
         return json.append("]}").append(System.lineSeparator()).toString();
+    }
+
+    /** A name, quoted, or null. Names here are of enum constants: nothing to escape. */
+    private static String string(String name) {
+        return name == null ? "null" : "\"" + name + "\"";
     }
 
     /** A count, or null for a negative (unknown) one. */

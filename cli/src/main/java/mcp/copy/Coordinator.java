@@ -234,6 +234,7 @@ public final class Coordinator {
             List<ControlFile.FileEntry> files = List.of(ControlFile.FileEntry.of(request.source(), request.sourceStatus(),
                     scratch.part, partStatus, request.sourceStatus().sizeBytes()));
             CopyMethod using = method.isPresent() ? method.get() : CopyMethod.forFileSystem(scratch.part.fileSystemType());
+            stats.method(using);
             try (ControlFile control = ControlFile.create(scratch.createControl(), files, chunks, workers, pageSize, using)) {
                 for (int round = 1; ; round++) {
                     stats.enter(Stats.Phase.SPAWN);

@@ -68,6 +68,7 @@ public final class Stats {
     private long enteredNanos;
     private boolean ended;
     private Mode mode;
+    private CopyMethod method;
     private long sizeBytes = -1;
     private long bytes = -1;
     private int chunks;
@@ -129,6 +130,15 @@ public final class Stats {
     /** How the bytes were copied, or null if the run ended before the coordinator chose. */
     public Mode mode() {
         return mode;
+    }
+
+    void method(CopyMethod method) {
+        this.method = method;
+    }
+
+    /** How chunks were copied, or null if there were none to copy (a streamed source, say). */
+    public CopyMethod method() {
+        return method;
     }
 
     void sizeBytes(long sizeBytes) {

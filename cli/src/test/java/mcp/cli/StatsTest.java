@@ -78,8 +78,8 @@ class StatsTest {
         Processes.Result result = copy(source(1024), "--stats");
         assertEquals("", result.out(), "the table is on stderr");
         String[] lines = result.err().split("\n");
-        assertTrue(lines[0].startsWith("mcp: stats: result copied, mode in-process, workers 0, replacements 0, chunks 1,"
-                + " bytes 1024, size 1024"), result.err());
+        assertTrue(lines[0].matches("mcp: stats: result copied, mode in-process, method [a-z_]+, workers 0, replacements 0,"
+                + " chunks 1, bytes 1024, size 1024"), result.err());
         assertPhasesAddUp(textRows(result.err()), TEXT_ROUNDING_MS, result.err());
         assertTrue(result.err().contains("in chunks, summed over the coordinator: copying "), result.err());
         assertFalse(result.err().contains("startup ms"), "no worker rows without workers: " + result.err());
@@ -88,9 +88,10 @@ class StatsTest {
     @Test
     void aCopyByWorkersTabulatesEachWorker() throws Exception {
         Path source = sourceForWorkers();
-        Processes.Result result = copy(source, "--stats", "-n", "2");
+        Processes.Result result = copy(source, "--stats", "-n", "2", "--method=pwrite");
         assertEquals("", result.out());
-        assertTrue(result.err().contains("mcp: stats: result copied, mode workers, workers 2, replacements 0,"), result.err());
+        assertTrue(result.err().contains("mcp: stats: result copied, mode workers, method pwrite, workers 2, replacements 0,"),
+                result.err());
         assertPhasesAddUp(textRows(result.err()), TEXT_ROUNDING_MS, result.err());
         List<String> lines = List.of(result.err().split("\n"));
         int header = lines.indexOf("  slot      pid  startup ms        bytes  copying ms  msync ms");
@@ -111,10 +112,11 @@ class StatsTest {
     @Test
     void jsonGoesToStdoutAsOneObjectWithEachWorker() throws Exception {
         Path source = sourceForWorkers();
-        Processes.Result result = copy(source, "-n", "2", "--stats=json");
+        Processes.Result result = copy(source, "-n", "2", "--stats=json", "--method=mmap");
         assertFalse(result.err().contains("{"), "the JSON is on stdout only: " + result.err());
         String json = result.out();
-        assertTrue(json.startsWith("{\"result\":\"copied\",\"mode\":\"workers\",\"workers\":2,\"replacements\":0,"), json);
+        assertTrue(json.startsWith("{\"result\":\"copied\",\"mode\":\"workers\",\"method\":\"mmap\",\"workers\":2,"
+                + "\"replacements\":0,"), json);
         assertTrue(json.endsWith("}\n") && json.indexOf('\n') == json.length() - 1, "one line: " + json);
         Map<String, Double> numbers = jsonNumbers(json.substring(0, json.indexOf("\"phases_ms\"")));
         assertEquals((double) Files.size(source), numbers.get("bytes"), json);
@@ -142,7 +144,7 @@ class StatsTest {
         assertEquals(1, result.exitCode(), result.toString());
         assertEquals("", result.out());
         String[] lines = result.err().split("\n");
-        assertTrue(lines[0].startsWith("mcp: stats: result failed, mode -,"), result.err());
+        assertTrue(lines[0].startsWith("mcp: stats: result failed, mode -, method -,"), result.err());
         assertEquals("mcp: cannot stat 'nope': No such file or directory", lines[lines.length - 1]);
         assertPhasesAddUp(textRows(result.err()), TEXT_ROUNDING_MS, result.err());
     }
