@@ -2,7 +2,7 @@ package mcp.cli;
 
 /**
  * The command lines almost every run has ({@code [-n N] [--chunk-size SIZE] [--verify WHERE] [--method HOW]
- * [--debug] [--] SOURCE DEST}), parsed without picocli: building picocli's model by reflection
+ * [--stats[=FORMAT]] [--debug] [--] SOURCE DEST}), parsed without picocli: building picocli's model by reflection
  * costs more than the rest of a small copy's start-up. Anything else, and anything this parser
  * is unsure of (a value out of range, an unknown option, a repeated one, help, version), is left
  * to picocli, which gives the help, the completion and the error messages; a test checks that
@@ -11,7 +11,7 @@ package mcp.cli;
 final class FastArguments {
     /** What a command line asks for. */
     record Parsed(int processes, long chunkBytes, McpCommand.Verify verify, McpCommand.Method method, boolean debug,
-            String source, String dest) {
+            McpCommand.StatsFormat stats, String source, String dest) {
     }
 
     private FastArguments() {
@@ -24,6 +24,7 @@ final class FastArguments {
         McpCommand.Verify verify = null;
         McpCommand.Method method = null;
         boolean debug = false;
+        McpCommand.StatsFormat stats = null;
         String source = null;
         String dest = null;
         boolean operandsOnly = false;
@@ -58,6 +59,17 @@ final class FastArguments {
                     return null;
                 }
                 debug = true;
+                continue;
+            }
+            if (name.equals("--stats")) {
+                // Its format only attached: in "--stats json", json is an operand.
+                if (stats != null) {
+                    return null;
+                }
+                stats = value == null ? McpCommand.StatsFormat.text : constant(McpCommand.StatsFormat.class, value);
+                if (stats == null) {
+                    return null;
+                }
                 continue;
             }
             if (value == null) {
@@ -106,7 +118,7 @@ final class FastArguments {
         }
         return new Parsed(processes == null ? defaultProcesses : processes, chunkBytes == null ? 0 : chunkBytes,
                 verify == null ? McpCommand.Verify.cache : verify, method == null ? McpCommand.Method.auto : method,
-                debug, source, dest);
+                debug, stats, source, dest);
     }
 
     /** The constant of {@code type} named exactly {@code value}, as picocli matches it, or null. */

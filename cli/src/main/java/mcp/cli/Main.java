@@ -15,6 +15,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        long started = System.nanoTime();
         // Before mcp opens anything: which descriptors are the JVM's own (see OwnDescriptors).
         OwnDescriptors.snapshot();
         // Any fatal signal ends mcp as SIGINT does: exit 128 + n through the shutdown hooks, which
@@ -26,7 +27,7 @@ public final class Main {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout), true);
         PrintWriter err = new PrintWriter(System.err, true);
         // The arguments are file names: take them as bytes, not as the JVM decoded them.
-        int status = McpCommand.execute(RawArguments.of(args), out, err);
+        int status = McpCommand.execute(RawArguments.of(args), out, err, started);
         out.flush();
         if (stdout.failure != null) {
             // As cp does for --help or --version written to a full disk.

@@ -3,16 +3,20 @@ package mcp.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import mcp.copy.Coordinator;
 import mcp.copy.CopyMethod;
+import mcp.copy.Stats;
 import mcp.copy.WorkerBudget;
 import mcp.copy.WorkerLauncher;
 import mcp.nativebridge.Posix;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -59,6 +63,16 @@ public final class McpCommand implements Callable<Integer> {
 
     private long chunkBytes;
 
+    /** What this run measures of itself; main's start replaces the construction as its origin. */
+    private Stats stats = new Stats(System.nanoTime());
+
+    /** True if {@link #stats} began in {@code main}: only then is the process's start-up part of it. */
+    private boolean sinceMain;
+
+    private PrintWriter out;
+
+    private PrintWriter err;
+
     /** What the read-back after the copy reads. */
     enum Verify {
         /** The page cache: proves what mcp wrote, quickly. */
@@ -98,6 +112,34 @@ public final class McpCommand implements Callable<Integer> {
                     + " or copy on the server, where the file system can). Each checksums the copy and syncs it with"
                     + " msync(MS_SYNC). 'auto' (the default) chooses by the copy's file system.")
     private Method method;
+
+    /** How {@code --stats} reports. */
+    enum StatsFormat {
+        /** A table for people, on stderr. */
+        text,
+        /** One JSON object, on stdout, which mcp otherwise leaves empty. */
+        json
+    }
+
+    @Option(names = "--stats", arity = "0..1", paramLabel = "FORMAT", preprocessor = AttachedFormat.class,
+            description = "After the copy, failed or not, report how long each phase took in ms (startup, init, parse, open,"
+                    + " plan, setup, spawn, copy, reap, verify, commit, cleanup, total), what was copied and how, and each"
+                    + " worker's start-up: as a table on stderr, or, with --stats=json, as one line of JSON on stdout.")
+    private StatsFormat statsFormat;
+
+    /**
+     * A format only when attached ({@code --stats=json}), as GNU tools take an optional value: in
+     * {@code mcp --stats SRC DST}, SRC is the source, not a format.
+     */
+    static final class AttachedFormat implements CommandLine.IParameterPreprocessor {
+        @Override
+        public boolean preprocess(Stack<String> args, CommandSpec commandSpec, ArgSpec argSpec, Map<String, Object> info) {
+            if (" ".equals(info.get("separator"))) {
+                args.push(StatsFormat.text.name());
+            }
+            return false;
+        }
+    }
 
     @Option(names = "--debug", description = "On failure, print the stack trace too.")
     private boolean debug;
@@ -157,25 +199,35 @@ public final class McpCommand implements Callable<Integer> {
 
     /** What picocli parsed, in the form {@link FastArguments} gives. */
     FastArguments.Parsed parsed() {
-        return new FastArguments.Parsed(processes, chunkBytes, verify, method, debug, source, dest);
+        return new FastArguments.Parsed(processes, chunkBytes, verify, method, debug, statsFormat, source, dest);
     }
 
     /**
      * Runs mcp: the common command lines without picocli ({@link FastArguments}), every other one
      * through it.
+     *
+     * @param mainNanos {@code System.nanoTime()} when {@code main} began
      */
-    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    public static int execute(String[] args, PrintWriter out, PrintWriter err, long mainNanos) {
+        Stats stats = new Stats(mainNanos);
+        stats.enter(Stats.Phase.PARSE);
         FastArguments.Parsed parsed = FastArguments.parse(args, Runtime.getRuntime().availableProcessors());
         if (parsed == null) {
-            return newCommandLine(out, err).execute(args);
+            CommandLine commandLine = newCommandLine(out, err);
+            commandLine.<McpCommand>getCommand().measuredSinceMain(stats);
+            return commandLine.execute(args);
         }
         McpCommand command = new McpCommand();
+        command.measuredSinceMain(stats);
+        command.out = out;
+        command.err = err;
         command.launcher = new WorkerLauncher();
         command.processes = parsed.processes();
         command.chunkBytes = parsed.chunkBytes();
         command.verify = parsed.verify();
         command.method = parsed.method();
         command.debug = parsed.debug();
+        command.statsFormat = parsed.stats();
         command.source = parsed.source();
         command.dest = parsed.dest();
         try {
@@ -183,6 +235,12 @@ public final class McpCommand implements Callable<Integer> {
         } catch (Exception e) {
             return command.report(e, err);
         }
+    }
+
+    /** Takes {@code stats}, which began in {@code main}, for this run's. */
+    private void measuredSinceMain(Stats stats) {
+        this.stats = stats;
+        this.sinceMain = true;
     }
 
     /** Says what failed in one line (and the stack trace with {@code --debug}). */
@@ -197,10 +255,18 @@ public final class McpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws McpException {
+        stats.enter(Stats.Phase.OPEN);
+        Coordinator.Outcome outcome = null;
         try (CopyRequest request = Operands.resolve(source, dest, Posix.umask())) {
-            Coordinator.Outcome outcome = new Coordinator(launcher, processes, chunkBytes, verify == Verify.media, method.chosen())
+            outcome = new Coordinator(launcher, processes, chunkBytes, verify == Verify.media, method.chosen(), stats)
                     .copy(request);
             return outcome == Coordinator.Outcome.COPIED ? EXIT_OK : EXIT_NOT_DURABLE;
+        } finally {
+            if (statsFormat != null) {
+                stats.end();
+                StatsReport.print(statsFormat == StatsFormat.json ? out : err, statsFormat, stats, outcome,
+                        sinceMain ? StatsReport.startupNanos(stats.originNanos()) : -1);
+            }
         }
     }
 
@@ -213,6 +279,9 @@ public final class McpCommand implements Callable<Integer> {
     static CommandLine newCommandLine(PrintWriter out, PrintWriter err, WorkerLauncher launcher) {
         McpCommand command = new McpCommand();
         command.launcher = launcher;
+        command.out = out;
+        command.err = err;
+        command.stats.enter(Stats.Phase.PARSE);
         CommandLine commandLine = new CommandLine(command);
         commandLine.setOut(out);
         commandLine.setErr(err);

@@ -44,6 +44,7 @@ final class ChunkCopier {
      * serves. One msync per window, not per piece: each call may commit the file system's journal.
      */
     private static void sync(NativeFile target, Chunk chunk, Progress progress) throws CopyFailure {
+        long began = System.nanoTime();
         try {
             for (long offset = chunk.offset(); offset < chunk.end(); offset += SYNC_PIECE_BYTES) {
                 target.awaitWriteback(offset, Math.min(SYNC_PIECE_BYTES, chunk.end() - offset));
@@ -59,6 +60,7 @@ final class ChunkCopier {
         } catch (ErrnoException e) {
             throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
         }
+        progress.synced(System.nanoTime() - began);
     }
 
     private static Mapping map(NativeFile file, long offset, long length, Mapping.Access access, WorkerError.Kind kind)
@@ -78,6 +80,10 @@ final class ChunkCopier {
      */
     interface Progress {
         void windowDone(long bytes);
+
+        /** Told once per chunk how long its {@code msync} took, for {@code mcp --stats}. */
+        default void synced(long nanos) {
+        }
     }
 
     private ChunkCopier() {

@@ -27,6 +27,8 @@ import mcp.nativebridge.NativeFile;
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
  *   | error message, UTF-8, up to 64 bytes                                  |
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
+ *   |started | copyNs | syncNs |                (padding)                   |
+ *   +--------+--------+--------+--------+--------+--------+--------+--------+
  *   |  size  | src fd |src dev |src ino | tmp fd |tmp dev |tmp ino | (pad)  | file row x files
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
  *   | file   | offset | length | state  |attempts| crc32c |    (padding)    | chunk row x chunks
@@ -48,7 +50,7 @@ public final class ControlFile implements AutoCloseable {
     /** "MCPCTRL\0" in ASCII, read as a big-endian long. */
     public static final long MAGIC = 0x4D43504354524C00L;
     /** Changes whenever the layout below changes. */
-    public static final long LAYOUT_VERSION = 4;
+    public static final long LAYOUT_VERSION = 5;
 
     public static final int RECORD_LENGTH = 64;
 
@@ -93,7 +95,18 @@ public final class ControlFile implements AutoCloseable {
     /** A short description of the failure, UTF-8, for the user when nothing better is known. */
     public static final int SLOT_ERROR_MESSAGE_OFFSET = SLOT_ERROR_MESSAGE_LENGTH_OFFSET + Long.BYTES;
     public static final int SLOT_ERROR_MESSAGE_MAX_BYTES = RECORD_LENGTH;
-    public static final int SLOT_LENGTH = SLOT_ERROR_MESSAGE_OFFSET + SLOT_ERROR_MESSAGE_MAX_BYTES;
+    /**
+     * {@code System.nanoTime()} when the worker in the slot started, just before its first claim.
+     * The counters that follow, of what workers did for {@code mcp --stats}, are never cleared: they
+     * sum up every worker that ran in the slot.
+     */
+    public static final int SLOT_STARTED_NANOS_OFFSET = SLOT_ERROR_MESSAGE_OFFSET + SLOT_ERROR_MESSAGE_MAX_BYTES;
+    /** Nanoseconds spent in chunks other than waiting in {@code msync}: mapping, copying, checksumming, starting writeback. */
+    public static final int SLOT_COPY_NANOS_OFFSET = SLOT_STARTED_NANOS_OFFSET + Long.BYTES;
+    /** Nanoseconds spent in {@code msync(MS_SYNC)}, waiting for the device. */
+    public static final int SLOT_SYNC_NANOS_OFFSET = SLOT_COPY_NANOS_OFFSET + Long.BYTES;
+    /** The fields above, padded to whole records. */
+    public static final int SLOT_LENGTH = (SLOT_SYNC_NANOS_OFFSET + Long.BYTES + RECORD_LENGTH - 1) / RECORD_LENGTH * RECORD_LENGTH;
 
     // File row, one per file, after the slots.
     /** Size of the source in bytes when the copy was planned. */
@@ -450,13 +463,34 @@ public final class ControlFile implements AutoCloseable {
 
     public void slotStarted(int slot, long pid) {
         int at = slotRow(slot);
+        long now = System.nanoTime();
         LONG.setRelease(buffer, at + SLOT_PID_OFFSET, pid);
-        heartbeat(slot);
+        LONG.setRelease(buffer, at + SLOT_STARTED_NANOS_OFFSET, now);
+        LONG.setRelease(buffer, at + SLOT_HEARTBEAT_OFFSET, now);
         LONG.setRelease(buffer, at + SLOT_STATE_OFFSET, SLOT_RUNNING);
     }
 
     public void heartbeat(int slot) {
         LONG.setRelease(buffer, slotRow(slot) + SLOT_HEARTBEAT_OFFSET, System.nanoTime());
+    }
+
+    /** {@code System.nanoTime()} when the slot's worker started; meaningful while {@link #slotPid} is not 0. */
+    public long slotStartedNanos(int slot) {
+        return (long) LONG.getAcquire(buffer, slotRow(slot) + SLOT_STARTED_NANOS_OFFSET);
+    }
+
+    /** Adds the time one chunk took, apart from its {@code msync}, and the time its {@code msync} took. */
+    public void addChunkNanos(int slot, long copyNanos, long syncNanos) {
+        LONG.getAndAdd(buffer, slotRow(slot) + SLOT_COPY_NANOS_OFFSET, copyNanos);
+        LONG.getAndAdd(buffer, slotRow(slot) + SLOT_SYNC_NANOS_OFFSET, syncNanos);
+    }
+
+    public long slotCopyNanos(int slot) {
+        return (long) LONG.getAcquire(buffer, slotRow(slot) + SLOT_COPY_NANOS_OFFSET);
+    }
+
+    public long slotSyncNanos(int slot) {
+        return (long) LONG.getAcquire(buffer, slotRow(slot) + SLOT_SYNC_NANOS_OFFSET);
     }
 
     /** {@code System.nanoTime()} at the slot's last heartbeat; comparable across processes of one host. */

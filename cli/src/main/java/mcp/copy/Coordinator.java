@@ -95,6 +95,7 @@ public final class Coordinator {
     private final long chunkBytes;
     private final boolean verifyMedia;
     private final Optional<CopyMethod> method;
+    private final Stats stats;
     private final WorkerBudget budget = WorkerBudget.ofThisMachine();
 
     /**
@@ -104,23 +105,27 @@ public final class Coordinator {
      * @param verifyMedia read the copy back from the device, not from the page cache
      * @param method how chunks are copied, or empty to choose by the copy's file system
      *        ({@link CopyMethod#forFileSystem})
+     * @param stats told of each phase from {@link Stats.Phase#PLAN} on, and of what is copied how
      */
     public Coordinator(WorkerLauncher launcher, int processes, long chunkBytes, boolean verifyMedia,
-            Optional<CopyMethod> method) {
+            Optional<CopyMethod> method, Stats stats) {
         this.launcher = launcher;
         this.processes = processes;
         this.chunkBytes = chunkBytes;
         this.verifyMedia = verifyMedia;
         this.method = method;
+        this.stats = stats;
     }
 
     public Outcome copy(CopyRequest request) throws McpException {
+        stats.enter(Stats.Phase.PLAN);
         if (request.writesThrough()) {
             writeThrough(request);
             return Outcome.COPIED;
         }
         boolean stream = streams(request);
         List<Chunk> chunks = stream ? List.of() : plan(request);
+        stats.enter(Stats.Phase.SETUP);
         Scratch scratch = Scratch.create(request);
         Thread onInterrupt = new Thread(scratch::interrupt, "mcp-interrupted");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
@@ -132,13 +137,16 @@ public final class Coordinator {
                 if (!chunks.isEmpty()) {
                     copyChunks(request, scratch, chunks);
                 }
+                stats.enter(Stats.Phase.VERIFY);
                 checkSourceUnchanged(request);
             }
+            stats.enter(Stats.Phase.COMMIT);
             return commit(request, scratch);
         } catch (McpException | RuntimeException e) {
             scratch.awaitExitIfInterrupted();
             throw e;
         } finally {
+            stats.enter(Stats.Phase.CLEANUP);
             scratch.discard();
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
@@ -183,6 +191,9 @@ public final class Coordinator {
             throw new McpException("error reading " + quote(request.sourceName()) + ": " + e.reason(), e);
         }
         long dataBytes = extents.stream().mapToLong(extent -> extent[1] - extent[0]).sum();
+        stats.mode(Stats.Mode.IN_PROCESS);
+        stats.sizeBytes(size);
+        stats.bytes(dataBytes);
         long chunk = chunkBytes > 0 ? chunkBytes
                 : ChunkPlan.autoChunkBytes(dataBytes, Math.min(processes, budget.limit()), pageSize);
         try {
@@ -216,18 +227,27 @@ public final class Coordinator {
             workers = budget.limit();
             System.err.println("mcp: using " + workers + " worker processes, not " + processes + ": " + budget.reason());
         }
+        stats.mode(inProcess ? Stats.Mode.IN_PROCESS : Stats.Mode.WORKERS);
+        stats.chunks(chunks.size(), inProcess ? 0 : workers);
         try {
             FileStatus partStatus = scratch.part.status();
             List<ControlFile.FileEntry> files = List.of(ControlFile.FileEntry.of(request.source(), request.sourceStatus(),
                     scratch.part, partStatus, request.sourceStatus().sizeBytes()));
             CopyMethod using = method.isPresent() ? method.get() : CopyMethod.forFileSystem(scratch.part.fileSystemType());
+            stats.method(using);
             try (ControlFile control = ControlFile.create(scratch.createControl(), files, chunks, workers, pageSize, using)) {
                 for (int round = 1; ; round++) {
-                    if (inProcess) {
-                        runInProcess(request, control);
-                    } else {
-                        runWorkers(request, control, scratch, Math.min(workers, control.countInState(ControlFile.PENDING)));
+                    stats.enter(Stats.Phase.SPAWN);
+                    try {
+                        if (inProcess) {
+                            runInProcess(request, control);
+                        } else {
+                            runWorkers(request, control, scratch, Math.min(workers, control.countInState(ControlFile.PENDING)));
+                        }
+                    } finally {
+                        stats.ran(control, !inProcess);
                     }
+                    stats.enter(Stats.Phase.VERIFY);
                     if (verifyMedia) {
                         scratch.part.sync();
                         scratch.part.adviseDontNeed(0, 0);
@@ -303,6 +323,7 @@ public final class Coordinator {
                             + quote(request.targetName()) + " was left as it was");
                 }
                 replacements++;
+                stats.replaced();
                 scratch.started(start(control, scratch, worker.slot));
             }
             if (scratch.running().isEmpty() && control.countInState(ControlFile.DONE) < control.chunkCount()) {
@@ -325,6 +346,7 @@ public final class Coordinator {
     private WorkerProcess start(ControlFile control, Scratch scratch, int slot) throws IOException {
         control.clearSlot(slot);
         FileStatus status = scratch.control.status();
+        stats.spawning(slot);
         try {
             return new WorkerProcess(slot, launcher.start(scratch.control.descriptor(), status.device(), status.inode(), slot));
         } catch (IOException e) {
@@ -396,9 +418,11 @@ public final class Coordinator {
 
     /** Streams the source into the temporary file, then reads the copy back against the bytes' checksum. */
     private void stream(CopyRequest request, Scratch scratch) throws McpException {
+        stats.mode(Stats.Mode.STREAM);
         Streamer.Streamed streamed = stream(request, scratch.part);
         try {
             scratch.part.sync();
+            stats.enter(Stats.Phase.VERIFY);
             if (verifyMedia) {
                 scratch.part.adviseDontNeed(0, 0);
             }
@@ -413,14 +437,18 @@ public final class Coordinator {
     }
 
     /** DEST is a FIFO or a device: the bytes are written into it, as cp does; nothing can be read back. */
-    private static void writeThrough(CopyRequest request) throws McpException {
+    private void writeThrough(CopyRequest request) throws McpException {
+        stats.mode(Stats.Mode.WRITE_THROUGH);
         stream(request, request.existing());
     }
 
     /** Streams the source into {@code target}, naming the file whose read or write failed. */
-    private static Streamer.Streamed stream(CopyRequest request, NativeFile target) throws McpException {
+    private Streamer.Streamed stream(CopyRequest request, NativeFile target) throws McpException {
+        stats.enter(Stats.Phase.COPY);
         try {
-            return Streamer.copy(request.source(), target);
+            Streamer.Streamed streamed = Streamer.copy(request.source(), target);
+            stats.bytes(streamed.bytes());
+            return streamed;
         } catch (Streamer.StreamException e) {
             throw e.reading
                     ? new McpException("error reading " + quote(request.sourceName()) + ": " + e.errno().reason(), e)

@@ -28,23 +28,41 @@ final class Worker implements AutoCloseable {
         int chunk;
         while (control.isRunning() && (chunk = control.claimNext(pid)) >= 0) {
             long crc;
+            SlotProgress progress;
             try {
                 NativeFile[] files = files(control.chunk(chunk).fileIndex());
-                crc = ChunkCopier.copy(files[0], files[1], control.chunk(chunk), control.method(), bytes -> {
-                    if (bytes > 0) {
-                        control.addBytesCopied(slot, bytes);
-                    }
-                    control.heartbeat(slot);
-                });
+                progress = new SlotProgress();
+                crc = ChunkCopier.copy(files[0], files[1], control.chunk(chunk), control.method(), progress);
             } catch (CopyFailure e) {
                 WorkerError error = e.error();
                 control.slotFailed(slot, new WorkerError(error.kind(), error.errno(), chunk, error.message()));
                 control.markFailed(chunk);
                 throw e;
             }
+            // Before the chunk counts as done: once the last one is, the coordinator reads the times.
+            control.addChunkNanos(slot, System.nanoTime() - progress.began - progress.syncNanos, progress.syncNanos);
             control.markDone(chunk, crc);
         }
         control.slotFinished(slot);
+    }
+
+    /** One chunk's progress: every step is a sign of life in the slot; the bytes and the time it took are counted there. */
+    private final class SlotProgress implements ChunkCopier.Progress {
+        final long began = System.nanoTime();
+        long syncNanos;
+
+        @Override
+        public void windowDone(long bytes) {
+            if (bytes > 0) {
+                control.addBytesCopied(slot, bytes);
+            }
+            control.heartbeat(slot);
+        }
+
+        @Override
+        public void synced(long nanos) {
+            syncNanos += nanos;
+        }
     }
 
     private NativeFile[] files(int fileIndex) throws CopyFailure {

@@ -21,6 +21,7 @@ class CommandLineTest {
         assertEquals(0, result.exitCode());
         assertTrue(result.out().contains("Usage: mcp"), result.out());
         assertTrue(result.out().contains("-n, --processes=N"), result.out());
+        assertTrue(result.out().contains("--stats[=FORMAT]"), result.out());
         assertTrue(result.out().contains("Exit status:"), result.out());
     }
 

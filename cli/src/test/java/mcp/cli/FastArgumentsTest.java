@@ -38,6 +38,8 @@ class FastArgumentsTest {
         "--chunk-size|1M|a|b", "--chunk-size=8192|a|b", "--verify|media|a|b", "--verify=cache|a|b",
         "--debug|a|b", "--|-a|-b", "-n|2|--|--debug|x", "@args|b", "a b|c d", "-|out", "-n|1024|a|b",
         "--method|pwrite|a|b", "--method=copy_file_range|a|b", "--method=mmap|-n|2|a|b", "--method|auto|a|b",
+        "--stats|a|b", "a|b|--stats", "--stats=json|a|b", "--stats=text|-n|2|a|b", "--stats|json|b", "--|--stats|b",
+        "--stats=json|--method=pwrite|a|b",
     })
     void acceptsWhatPicocliReadsTheSameWay(String line) {
         String[] args = split(line);
@@ -55,5 +57,14 @@ class FastArgumentsTest {
     })
     void declinesWhatItDoesNotKnowAndPicocliDecides(String line) {
         assertNull(FastArguments.parse(split(line), DEFAULT_PROCESSES));
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {
+        "--stats=xml|a|b", "--stats=JSON|a|b", "--stats=|a|b", "--stats|--stats|a|b", "--stats=json|--stats|a|b",
+    })
+    void neitherTakesAStatsFormatItDoesNotKnowNorTwoOfThem(String line) {
+        assertNull(FastArguments.parse(split(line), DEFAULT_PROCESSES));
+        assertNull(picocli(split(line)));
     }
 }

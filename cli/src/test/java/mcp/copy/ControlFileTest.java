@@ -108,6 +108,27 @@ class ControlFileTest {
     }
 
     @Test
+    void slotTimesAddUpOverEveryWorkerOfTheSlotAndReachTheOtherMapping() throws IOException {
+        Path path = dir.resolve("control");
+        try (ControlFile created = ControlFile.create(path, oneFile(PAGE), ChunkPlan.split(0, PAGE, PAGE, PAGE), 2, PAGE,
+                CopyMethod.MMAP);
+             ControlFile opened = ControlFile.open(path, 1000)) {
+            long before = System.nanoTime();
+            created.slotStarted(1, 42);
+            assertEquals(42, opened.slotPid(1));
+            assertTrue(opened.slotStartedNanos(1) >= before && opened.slotStartedNanos(1) <= System.nanoTime());
+            assertEquals(opened.slotStartedNanos(1), opened.heartbeatNanos(1), "starting is the first heartbeat");
+            created.addChunkNanos(1, 5, 7);
+            created.clearSlot(1);
+            created.slotStarted(1, 43);
+            created.addChunkNanos(1, 10, 20);
+            assertEquals(15, opened.slotCopyNanos(1));
+            assertEquals(27, opened.slotSyncNanos(1));
+            assertEquals(0, opened.slotCopyNanos(0), "slots keep their own times");
+        }
+    }
+
+    @Test
     void openingAFileThatWasNeverPublishedFailsAfterTheTimeout() throws IOException {
         Path path = dir.resolve("control");
         Files.write(path, new byte[ControlFile.HEADER_LENGTH]);

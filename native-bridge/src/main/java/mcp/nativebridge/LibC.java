@@ -75,6 +75,9 @@ interface LibC extends Library {
 
     long sysconf(int name);
 
+    /** {@code ts} is a {@code struct timespec}: seconds, then nanoseconds. */
+    int clock_gettime(int clockId, long[] ts);
+
     int umask(int mask);
 
     int getppid();

@@ -1,6 +1,6 @@
 package mcp.nativebridge;
 
-/** Constants from {@code <sys/mman.h>} and {@code <unistd.h>} for Linux. */
+/** Constants from {@code <sys/mman.h>}, {@code <unistd.h>} and {@code <time.h>} for Linux. */
 interface Mman {
     int PROT_READ = 0x1;
     int PROT_WRITE = 0x2;
@@ -16,5 +16,8 @@ interface Mman {
     int MADV_WILLNEED = 3;
     int MADV_DONTNEED = 4;
 
+    int _SC_CLK_TCK = 2;
     int _SC_PAGESIZE = 30;
+
+    int CLOCK_BOOTTIME = 7;
 }

@@ -2,7 +2,7 @@ package mcp.nativebridge;
 
 import com.sun.jna.Native;
 
-/** Process-wide facts from libc: the page size and the umask. */
+/** Process-wide facts from libc: the page size, the umask, clocks. */
 public final class Posix {
     private static final long PAGE_SIZE = readPageSize();
 
@@ -32,6 +32,30 @@ public final class Posix {
     /** {@code geteuid()}. */
     public static int effectiveUid() {
         return LibC.INSTANCE.geteuid();
+    }
+
+    /**
+     * {@code sysconf(_SC_CLK_TCK)}: the unit of the times in {@code /proc/PID/stat}, a process's
+     * start time among them.
+     */
+    public static long clockTicksPerSecond() {
+        long ticks = LibC.INSTANCE.sysconf(Mman._SC_CLK_TCK);
+        if (ticks <= 0) {
+            throw new IllegalStateException("sysconf(_SC_CLK_TCK): " + strerror(Native.getLastError()));
+        }
+        return ticks;
+    }
+
+    /**
+     * {@code clock_gettime(CLOCK_BOOTTIME)} in nanoseconds: time since boot, suspend included, the
+     * clock a process's start time in {@code /proc/PID/stat} is read on.
+     */
+    public static long bootTimeNanos() {
+        long[] timespec = new long[2];
+        if (LibC.INSTANCE.clock_gettime(Mman.CLOCK_BOOTTIME, timespec) != 0) {
+            throw new IllegalStateException("clock_gettime(CLOCK_BOOTTIME): " + strerror(Native.getLastError()));
+        }
+        return timespec[0] * 1_000_000_000L + timespec[1];
     }
 
     static String strerror(int errno) {

@@ -183,7 +183,7 @@ class NativeConstantsTest {
     private static String cProgram() throws IllegalAccessException {
         StringBuilder c = new StringBuilder();
         c.append("#define _GNU_SOURCE\n");
-        for (String header : List.of("fcntl.h", "sys/stat.h", "sys/statfs.h", "sys/mman.h", "errno.h", "unistd.h",
+        for (String header : List.of("fcntl.h", "sys/stat.h", "sys/statfs.h", "sys/mman.h", "errno.h", "unistd.h", "time.h",
                 "stddef.h", "stdio.h", "string.h")) {
             c.append("#include <").append(header).append(">\n");
         }

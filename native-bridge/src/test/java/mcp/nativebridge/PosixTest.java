@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,25 @@ class PosixTest {
         assertEquals(Integer.parseInt(run("id", "-u").trim()), Posix.effectiveUid());
         Path created = Files.createFile(dir.resolve("owned"));
         assertEquals(Files.getAttribute(created, "unix:uid"), Posix.effectiveUid());
+    }
+
+    @Test
+    void clockTicksPerSecondEqualsWhatGetconfPrints() throws Exception {
+        assertEquals(Long.parseLong(run("getconf", "CLK_TCK").trim()), Posix.clockTicksPerSecond());
+    }
+
+    @Test
+    void bootTimeLiesBetweenTwoReadingsOfTheUptime() throws Exception {
+        // /proc/uptime is CLOCK_BOOTTIME cut to hundredths of a second.
+        long before = uptimeNanos();
+        long boot = Posix.bootTimeNanos();
+        long after = uptimeNanos() + 10_000_000L;
+        assertTrue(before <= boot && boot <= after, before + " <= " + boot + " <= " + after);
+    }
+
+    private static long uptimeNanos() throws IOException {
+        String seconds = Files.readString(Path.of("/proc/uptime")).split(" ")[0];
+        return new BigDecimal(seconds).movePointRight(9).longValueExact();
     }
 
     static int mode(Path file) throws IOException {
