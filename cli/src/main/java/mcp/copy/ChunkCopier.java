@@ -112,21 +112,16 @@ final class ChunkCopier {
         CRC32C crc = new CRC32C();
         CopyMethod using = method;
         for (long offset = chunk.offset(); offset < chunk.end(); offset += WINDOW_BYTES) {
-            long length = Math.min(WINDOW_BYTES, chunk.end() - offset);
-            try (Mapping to = map(target, offset, length,
-                    using == CopyMethod.MMAP ? Mapping.Access.READ_WRITE : Mapping.Access.READ_ONLY, WorkerError.Kind.TARGET_WRITE)) {
-                try {
-                    if (using == CopyMethod.COPY_FILE_RANGE && !copyInKernel(source, target, to, crc, progress)) {
-                        using = CopyMethod.PWRITE;
-                    }
-                    if (using != CopyMethod.COPY_FILE_RANGE) {
-                        copyFromMapping(source, target, to, using, crc, progress);
-                    }
-                } catch (InternalError fault) {
-                    throw blame(fault, source, target, offset + length);
+            int length = (int) Math.min(WINDOW_BYTES, chunk.end() - offset);
+            try {
+                if (using == CopyMethod.COPY_FILE_RANGE && !copyInKernel(source, target, offset, length, crc, progress)) {
+                    using = CopyMethod.PWRITE;
+                }
+                if (using != CopyMethod.COPY_FILE_RANGE) {
+                    copyFromMapping(source, target, offset, length, using, crc, progress);
                 }
             } catch (ErrnoException e) {
-                // munmap or madvise: not expected, and nothing the user can act on.
+                // munmap, madvise or reading back what was written: not expected, and nothing the user can act on.
                 throw new CopyFailure(new WorkerError(WorkerError.Kind.INTERNAL, e.errno(), -1, e.getMessage()), e);
             } catch (InternalError fault) {
                 // A fault surfaces at the thread's next call into the VM, which may come after the copy loop.
@@ -144,50 +139,52 @@ final class ChunkCopier {
     }
 
     /**
-     * Copies the window of {@code to} from the same range of a mapping of the source: by
-     * {@code ByteBuffer.put} into {@code to} for {@link CopyMethod#MMAP}, else by {@code pwrite}.
+     * Copies a window from a mapping of the source: by {@code ByteBuffer.put} into a mapping of the
+     * target for {@link CopyMethod#MMAP}, checksumming the slices just stored; else by
+     * {@code pwrite}, checksumming the slices just written as {@code pread} reads them back.
      */
-    private static void copyFromMapping(NativeFile source, NativeFile target, Mapping to, CopyMethod method, CRC32C crc,
-            Progress progress) throws CopyFailure, ErrnoException {
-        long offset = to.fileOffset();
-        try (Mapping from = map(source, offset, to.lengthBytes(), Mapping.Access.READ_ONLY, WorkerError.Kind.SOURCE_READ)) {
+    private static void copyFromMapping(NativeFile source, NativeFile target, long offset, int length, CopyMethod method,
+            CRC32C crc, Progress progress) throws CopyFailure, ErrnoException {
+        try (Mapping from = map(source, offset, length, Mapping.Access.READ_ONLY, WorkerError.Kind.SOURCE_READ);
+             Mapping to = method == CopyMethod.MMAP
+                     ? map(target, offset, length, Mapping.Access.READ_WRITE, WorkerError.Kind.TARGET_WRITE) : null) {
             from.adviseSequential();
             ByteBuffer in = from.buffer();
-            ByteBuffer out = to.buffer();
-            for (int at = 0; at < in.limit(); at += SLICE_BYTES) {
-                int length = Math.min(SLICE_BYTES, in.limit() - at);
-                if (method == CopyMethod.MMAP) {
-                    out.put(at, in, at, length);
+            ByteBuffer out = to == null ? null : to.buffer();
+            for (int at = 0; at < length; at += SLICE_BYTES) {
+                int slice = Math.min(SLICE_BYTES, length - at);
+                if (out != null) {
+                    out.put(at, in, at, slice);
+                    crc.update(out.slice(at, slice));
                 } else {
                     try {
-                        target.write(in.slice(at, length), offset + at);
+                        target.write(in.slice(at, slice), offset + at);
                     } catch (ErrnoException e) {
-                        throw e.errno() == ErrnoException.EFAULT ? blame(e, source, target, offset + at + length)
+                        throw e.errno() == ErrnoException.EFAULT ? blame(e, source, target, offset + at + slice)
                                 : new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
                     }
+                    Verifier.update(crc, target, offset + at, slice);
                 }
-                crc.update(out.slice(at, length));
                 progress.windowDone(0);
             }
         }
     }
 
     /**
-     * Copies the window of {@code to} with {@code copy_file_range}, a slice at a time.
+     * Copies a window with {@code copy_file_range}, a slice at a time, checksumming each slice as
+     * {@code pread} reads it back.
      *
      * @return false if the kernel cannot copy between these files (nothing of the window was
      *         copied then): the caller copies it another way
      */
-    private static boolean copyInKernel(NativeFile source, NativeFile target, Mapping to, CRC32C crc, Progress progress)
-            throws CopyFailure {
-        long offset = to.fileOffset();
-        ByteBuffer out = to.buffer();
-        for (int at = 0; at < out.limit(); ) {
-            int length = Math.min(SLICE_BYTES, out.limit() - at);
-            for (int done = 0; done < length; ) {
+    private static boolean copyInKernel(NativeFile source, NativeFile target, long offset, int length, CRC32C crc,
+            Progress progress) throws CopyFailure, ErrnoException {
+        for (int at = 0; at < length; at += SLICE_BYTES) {
+            int slice = Math.min(SLICE_BYTES, length - at);
+            for (int done = 0; done < slice; ) {
                 long copied;
                 try {
-                    copied = target.copyFrom(source, offset + at + done, offset + at + done, length - done);
+                    copied = target.copyFrom(source, offset + at + done, offset + at + done, slice - done);
                 } catch (ErrnoException e) {
                     if (at + done == 0 && UNSUPPORTED_IN_KERNEL.contains(e.errno())) {
                         return false;
@@ -196,13 +193,12 @@ final class ChunkCopier {
                             : WorkerError.Kind.INTERNAL, e.errno(), -1, e.getMessage()), e);
                 }
                 if (copied == 0) {
-                    throw blame(null, source, target, offset + at + length);
+                    throw blame(null, source, target, offset + at + slice);
                 }
                 done += (int) copied;
             }
-            crc.update(out.slice(at, length));
+            Verifier.update(crc, target, offset + at, slice);
             progress.windowDone(0);
-            at += length;
         }
         return true;
     }

@@ -71,8 +71,18 @@ final class Verifier {
      * copy shorter than it should be reads short, where a mapping would fault.
      */
     static long crc32c(NativeFile file, long offset, long lengthBytes) throws ErrnoException {
-        ByteBuffer buffer = BUFFERS.get();
         CRC32C crc = new CRC32C();
+        update(crc, file, offset, lengthBytes);
+        return crc.getValue();
+    }
+
+    /**
+     * Adds {@code [offset, offset + length)} of {@code file} to {@code crc}, read with
+     * {@code pread} through a buffer of this thread's; a short file adds what it has. Reading a
+     * page cache page this way costs a copy; reading it through a new mapping, a page fault.
+     */
+    static void update(CRC32C crc, NativeFile file, long offset, long lengthBytes) throws ErrnoException {
+        ByteBuffer buffer = BUFFERS.get();
         for (long at = offset; at < offset + lengthBytes; ) {
             buffer.clear().limit((int) Math.min(buffer.capacity(), offset + lengthBytes - at));
             int read = file.read(buffer, at);
@@ -82,6 +92,5 @@ final class Verifier {
             at += read;
             crc.update(buffer.flip());
         }
-        return crc.getValue();
     }
 }
