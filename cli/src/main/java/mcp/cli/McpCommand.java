@@ -152,8 +152,9 @@ public final class McpCommand implements Callable<Integer> {
 
     @Option(names = {"-n", "--processes"}, paramLabel = "N",
             description = "Worker processes to copy with, 1.." + MAX_PROCESSES + " (default: the number of CPUs). No more than"
-                    + " " + WorkerBudget.PER_CPU + " per CPU and one per " + (WorkerBudget.BYTES_PER_WORKER >> 20)
-                    + " MiB of available memory are run; mcp says so when it runs fewer than asked for.")
+                    + " one per CPU are run (more copy no faster), and no more than one per "
+                    + (WorkerBudget.BYTES_PER_WORKER >> 20) + " MiB of available memory: mcp says so when memory is what"
+                    + " keeps it from running as many as asked for.")
     void setProcesses(String value) {
         Integer parsed = processesOrNull(value);
         if (parsed == null) {

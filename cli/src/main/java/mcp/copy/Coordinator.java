@@ -224,8 +224,11 @@ public final class Coordinator {
         boolean inProcess = processes == 1 || dataBytes <= IN_PROCESS_MAX_BYTES;
         int workers = inProcess ? 1 : Math.min(processes, chunks.size());
         if (workers > budget.limit()) {
+            if (budget.boundByMemory(workers)) {
+                System.err.println("mcp: using " + budget.limit() + " worker processes, not " + processes + ": "
+                        + budget.reason());
+            }
             workers = budget.limit();
-            System.err.println("mcp: using " + workers + " worker processes, not " + processes + ": " + budget.reason());
         }
         stats.mode(inProcess ? Stats.Mode.IN_PROCESS : Stats.Mode.WORKERS);
         stats.chunks(chunks.size(), inProcess ? 0 : workers);

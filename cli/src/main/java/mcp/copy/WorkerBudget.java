@@ -11,8 +11,11 @@ import java.util.OptionalLong;
  * thrash, or have the kernel's OOM killer pick workers off one after another.
  */
 public record WorkerBudget(int cpus, OptionalLong availableMemoryBytes) {
-    /** Workers mostly wait for the disk: a few per CPU keep it busy. */
-    public static final int PER_CPU = 4;
+    /**
+     * One per CPU: the copy itself keeps a CPU busy (the kernel's copy into the page cache), and
+     * on 2 CPUs a 1 GiB copy with 5 workers took 1.4 times as long as with 2 (docs/design.md).
+     */
+    public static final int PER_CPU = 1;
     /** A worker's heap (-Xmx64m) and the JVM around it: its code cache, metaspace, thread stacks. */
     public static final long BYTES_PER_WORKER = 96L << 20;
     private static final Path MEMINFO = Path.of("/proc/meminfo");
@@ -29,6 +32,15 @@ public record WorkerBudget(int cpus, OptionalLong availableMemoryBytes) {
             limit = Math.min(limit, availableMemoryBytes.getAsLong() / BYTES_PER_WORKER);
         }
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit));
+    }
+
+    /**
+     * True if memory, not the CPUs, keeps {@code requested} workers from running: then mcp says
+     * so, since it is a sign of a machine short of memory. Fewer workers than asked for because
+     * there are fewer CPUs is mcp's choice, made silently, as a copy runs no faster with more.
+     */
+    public boolean boundByMemory(int requested) {
+        return limit() < Math.min(requested, (long) PER_CPU * cpus);
     }
 
     /** Why the limit is what it is, for the notice that says fewer workers than asked for run. */
