@@ -151,7 +151,8 @@ public final class McpCommand implements Callable<Integer> {
     private String dest;
 
     @Option(names = {"-n", "--processes"}, paramLabel = "N",
-            description = "Worker processes to copy with, 1.." + MAX_PROCESSES + " (default: the number of CPUs). No more than"
+            description = "Processes to copy with, 1.." + MAX_PROCESSES + " (default: the number of CPUs): mcp itself and N-1"
+                    + " worker processes, which join it as they start. No more than"
                     + " one per CPU are run (more copy no faster), and no more than one per "
                     + (WorkerBudget.BYTES_PER_WORKER >> 20) + " MiB of available memory: mcp says so when memory is what"
                     + " keeps it from running as many as asked for.")

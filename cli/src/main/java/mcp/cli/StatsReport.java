@@ -109,7 +109,7 @@ final class StatsReport {
         row(text, "total", totalNanos, rate(totalNanos));
         if (!stats.slots().isEmpty()) {
             text.append(String.format(Locale.ROOT, "  in chunks, summed over %s: copying %.1f ms, msync %.1f ms%n",
-                    stats.mode() == Stats.Mode.WORKERS ? "workers" : "the coordinator",
+                    stats.mode() == Stats.Mode.WORKERS ? "the coordinator (slot 0) and workers" : "the coordinator",
                     chunkCopyNanos / NANOS_PER_MILLI, chunkSyncNanos / NANOS_PER_MILLI));
         }
         if (stats.mode() == Stats.Mode.WORKERS) {

@@ -222,6 +222,7 @@ public final class Coordinator {
         long pageSize = Posix.pageSize();
         long dataBytes = chunks.stream().mapToLong(Chunk::lengthBytes).sum();
         boolean inProcess = processes == 1 || dataBytes <= IN_PROCESS_MAX_BYTES;
+        // Copying processes, the coordinator among them: slot 0 is its own.
         int workers = inProcess ? 1 : Math.min(processes, chunks.size());
         if (workers > budget.limit()) {
             if (budget.boundByMemory(workers)) {
@@ -245,7 +246,7 @@ public final class Coordinator {
                         if (inProcess) {
                             runInProcess(request, control);
                         } else {
-                            runWorkers(request, control, scratch, Math.min(workers, control.countInState(ControlFile.PENDING)));
+                            runWorkers(request, control, scratch, Math.min(workers, control.countInState(ControlFile.PENDING)) - 1);
                         }
                     } finally {
                         stats.ran(control, !inProcess);
@@ -289,51 +290,99 @@ public final class Coordinator {
     }
 
     /**
-     * Runs {@code count} workers until every chunk is done, replacing workers that die without a
-     * word or stop beating; a worker that reports an error fails the copy with it.
+     * Copies on this thread's behalf while {@code count} worker JVMs (slots 1 to {@code count})
+     * start and join in, until every chunk is done: a worker JVM takes a quarter of a second or
+     * more to start, in which the coordinator's own copy (slot 0, the same {@link Worker} code) is
+     * already under way. Workers that die without a word or stop beating are replaced; an error
+     * a worker or the coordinator's copy reports fails the copy with it.
      */
     private void runWorkers(CopyRequest request, ControlFile control, Scratch scratch, int count)
             throws McpException, IOException {
         int replacements = 0;
-        for (int slot = 0; slot < count; slot++) {
+        for (int slot = 1; slot <= count; slot++) {
             scratch.started(start(control, scratch, slot));
         }
-        while (control.countInState(ControlFile.DONE) < control.chunkCount()) {
-            List<WorkerProcess> running = scratch.running();
-            awaitAnyExit(running);
-            for (WorkerProcess worker : running) {
-                if (worker.process.isAlive()) {
-                    if (isStuck(control, worker)) {
-                        worker.stuck = true;
-                        worker.kill();
+        OwnCopy own = OwnCopy.start(control);
+        boolean done = false;
+        try {
+            while (control.countInState(ControlFile.DONE) < control.chunkCount()) {
+                List<WorkerProcess> running = scratch.running();
+                awaitAnyExit(running, own.finished);
+                if (own.failure() != null) {
+                    control.requestStop();
+                    throw failure(request, own.failure().error());
+                }
+                for (WorkerProcess worker : running) {
+                    if (worker.process.isAlive()) {
+                        if (isStuck(control, worker)) {
+                            worker.stuck = true;
+                            worker.kill();
+                        }
+                        continue;
                     }
-                    continue;
+                    scratch.exited(worker);
+                    long state = control.slotState(worker.slot);
+                    if (state == ControlFile.SLOT_FINISHED) {
+                        continue;
+                    }
+                    if (state == ControlFile.SLOT_FAILED && worker.process.exitValue() == WorkerMain.EXIT_FAILED) {
+                        control.requestStop();
+                        throw failure(request, control.slotError(worker.slot));
+                    }
+                    control.release(worker.process.pid());
+                    if (replacements == MAX_REPLACEMENTS) {
+                        control.requestStop();
+                        throw new McpException("error copying " + quote(request.sourceName()) + " to "
+                                + quote(request.targetName()) + ": " + describeExit(worker) + ", and " + MAX_REPLACEMENTS
+                                + " workers before it; " + quote(request.targetName()) + " was left as it was");
+                    }
+                    replacements++;
+                    stats.replaced();
+                    scratch.started(start(control, scratch, worker.slot));
                 }
-                scratch.exited(worker);
-                long state = control.slotState(worker.slot);
-                if (state == ControlFile.SLOT_FINISHED) {
-                    continue;
+                if (own.finished.isDone() && scratch.running().isEmpty()
+                        && control.countInState(ControlFile.DONE) < control.chunkCount()) {
+                    // Every copier finished, yet chunks remain: handed back by a worker that died
+                    // after the others had found nothing left to claim.
+                    own = OwnCopy.start(control);
                 }
-                if (state == ControlFile.SLOT_FAILED && worker.process.exitValue() == WorkerMain.EXIT_FAILED) {
-                    control.requestStop();
-                    throw failure(request, control.slotError(worker.slot));
-                }
-                control.release(worker.process.pid());
-                if (replacements == MAX_REPLACEMENTS) {
-                    control.requestStop();
-                    throw new McpException("error copying " + quote(request.sourceName()) + " to " + quote(request.targetName())
-                            + ": " + describeExit(worker) + ", and " + MAX_REPLACEMENTS + " workers before it; "
-                            + quote(request.targetName()) + " was left as it was");
-                }
-                replacements++;
-                stats.replaced();
-                scratch.started(start(control, scratch, worker.slot));
             }
-            if (scratch.running().isEmpty() && control.countInState(ControlFile.DONE) < control.chunkCount()) {
-                // Every worker finished, yet chunks remain: handed back by a worker that died after
-                // the others had found nothing left to claim.
-                scratch.started(start(control, scratch, 0));
+            done = true;
+        } finally {
+            if (!done) {
+                // Failing: the coordinator's copy stops at its next claim, and is not waited for.
+                control.requestStop();
             }
+        }
+        // Every chunk is done: the coordinator's copy has found nothing left to claim, or is about to.
+        own.finished.join();
+    }
+
+    /** The coordinator's own copy, in slot 0 of the control file, on a thread of its own. */
+    private static final class OwnCopy {
+        /** Completes when the copy ends, whether it copied all it could or failed. */
+        final CompletableFuture<Void> finished = new CompletableFuture<>();
+        private volatile CopyFailure failure;
+
+        static OwnCopy start(ControlFile control) {
+            OwnCopy own = new OwnCopy();
+            Thread thread = new Thread(() -> {
+                try (Worker worker = new Worker(control, 0)) {
+                    worker.run();
+                } catch (CopyFailure e) {
+                    own.failure = e;
+                } finally {
+                    own.finished.complete(null);
+                }
+            }, "mcp-copy");
+            thread.setDaemon(true);   // an interrupted copy exits with the JVM; its files are gone then
+            thread.start();
+            return own;
+        }
+
+        /** Why the copy failed, or null. */
+        CopyFailure failure() {
+            return failure;
         }
     }
 
@@ -357,11 +406,17 @@ public final class Coordinator {
         }
     }
 
-    private static void awaitAnyExit(List<WorkerProcess> running) {
-        if (running.isEmpty()) {
+    /** Waits up to {@link #SUPERVISE_MILLIS} for a worker to exit or for {@code ownCopy} to end. */
+    private static void awaitAnyExit(List<WorkerProcess> running, CompletableFuture<Void> ownCopy) {
+        List<CompletableFuture<?>> ends = new ArrayList<>();
+        running.forEach(worker -> ends.add(worker.process.onExit()));
+        if (!ownCopy.isDone()) {
+            ends.add(ownCopy);
+        }
+        if (ends.isEmpty()) {
             return;
         }
-        CompletableFuture<?>[] exits = running.stream().map(worker -> worker.process.onExit()).toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] exits = ends.toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.anyOf(exits).get(SUPERVISE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
