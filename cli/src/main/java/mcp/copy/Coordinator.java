@@ -54,12 +54,15 @@ public final class Coordinator {
     /** A worker JVM that has not started copying after this long is taken for stuck too. */
     static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
     /**
-     * Up to this much data, and for any size with {@code -n 1}, the coordinator copies by itself:
-     * starting worker JVMs costs more than they save. The break-even measured so far lies higher
-     * (docs/design.md, "Measured choices"); this bound stays low until the tests that need
-     * workers use sources above it.
+     * Up to this much data, and for any size with {@code -n 1}, the coordinator copies alone:
+     * with the kernel copying ({@code copy_file_range}) and the coordinator copying from the
+     * start, a worker JVM adds its start-up's CPU to a copy bound by the device's writeback. On 2
+     * CPUs, medians of 5, the coordinator alone against it and one worker: 256 MiB 590 / 645 ms,
+     * 512 MiB 892 / 1221 ms, 1 GiB 2014 / 2000 ms (docs/design.md). The system property
+     * {@code mcp.inProcessMaxBytes} replaces it: the tests lower it, so that they exercise worker
+     * JVMs on sources of tens of MiB; the launcher sets none.
      */
-    static final long IN_PROCESS_MAX_BYTES = 64L << 20;
+    static final long IN_PROCESS_MAX_BYTES = Long.getLong("mcp.inProcessMaxBytes", 512L << 20);
     /** How often the coordinator looks at its workers. */
     private static final long SUPERVISE_MILLIS = 200;
     /**

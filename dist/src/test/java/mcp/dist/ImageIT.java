@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageIT {
     private static final Path IMAGE = Path.of(System.getProperty("mcp.image", "target/mcp")).toAbsolutePath();
     private static final Path LAUNCHER = IMAGE.resolve("bin/mcp");
+    /** Data enough for mcp as shipped to start worker JVMs: more than its in-process bound of 512 MiB. */
+    private static final long WORKER_SIZED = (512L << 20) + (8L << 20);
 
     @TempDir
     static Path tools;
@@ -97,7 +99,7 @@ class ImageIT {
      * that is past its start: a JVM maps its archive and unmaps it again when it cannot use it.
      */
     private Map<String, Boolean> archiveMappedByEachJvm(Path launcher, Path archive) throws Exception {
-        TestFiles.random(dir.resolve("src"), 256L << 20, 37);
+        TestFiles.random(dir.resolve("src"), WORKER_SIZED, 37);
         Files.deleteIfExists(dir.resolve("dst"));
         List<String> command = List.of(launcher.toString(), "-n", "2", "--chunk-size", "1M", "src", "dst");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
@@ -164,7 +166,7 @@ class ImageIT {
 
     @Test
     void runsByARelativePath() throws Exception {
-        Path source = TestFiles.random(dir.resolve("src"), 80L << 20, 43);
+        Path source = TestFiles.random(dir.resolve("src"), WORKER_SIZED, 43);
         // Workers run in /: what they are given of the image must not be relative to here.
         String relative = dir.toRealPath().relativize(LAUNCHER.toRealPath()).toString();
         assertCopied(run(Map.of(), relative, "-n", "2", "--chunk-size", "1M", "src", "dst"), source, dir.resolve("dst"));
@@ -199,7 +201,7 @@ class ImageIT {
 
     @Test
     void workersRunOnTheImagesJava() throws Exception {
-        TestFiles.random(dir.resolve("src"), 256L << 20, 5);
+        TestFiles.random(dir.resolve("src"), WORKER_SIZED, 5);
         List<String> command = List.of(LAUNCHER.toString(), "-n", "2", "--chunk-size", "1M", "src", "dst");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().put("PATH", environment.get("PATH"));
