@@ -89,7 +89,7 @@ class StuckWorkerTest {
     }
 
     /** Waits for the copy, prints how long it took after the SIGSTOP, and checks the copy and the timing. */
-    private void assertCompletedDespite(Stopped stopped) throws Exception {
+    private void assertCompletedDespite(Stopped stopped, Path source, long seed) throws Exception {
         Processes.Result result = mcp.finish();
         Duration afterStop = Duration.ofNanos(System.nanoTime() - stopped.stoppedAtNanos());
         Duration timeout = CoordinatorLimits.heartbeatTimeout();
@@ -98,7 +98,7 @@ class StuckWorkerTest {
 
         assertEquals(0, result.exitCode(), "stopped worker " + stopped + "\n" + result);
         assertEquals("", result.err(), "a successful copy says nothing");
-        assertEquals(-1, TestFiles.firstDifference(source, dest), "offset of the first byte that differs (seed " + SEED + ")");
+        assertEquals(-1, TestFiles.firstDifference(source, dest), "offset of the first byte that differs (seed " + seed + ")");
         assertEquals(List.of("dest"), TestFiles.names(dir), "no temporary or control file is left");
         ControlFile control = mcp.control();   // still mapped: the state the copy ended in
         assertEquals(control.chunkCount(), CoordinatorProcess.countInState(control, ControlFile.DONE), "every chunk is done");
@@ -121,21 +121,23 @@ class StuckWorkerTest {
 
         Stopped stopped = stopBusyWorker(() -> true);
 
-        assertCompletedDespite(stopped);
+        assertCompletedDespite(stopped, source, SEED);
     }
 
     /**
-     * The worker is stopped while every other chunk gets done and every other worker finishes:
+     * The worker is stopped while every other chunk gets done and every other copier finishes:
      * nothing is left to notice anything but the coordinator, which must see that the copy is no
-     * longer progressing. Two chunks of 128 MiB for two workers: each holds its chunk long enough
-     * to be caught, and the other's is done long before the heartbeat timeout.
+     * longer progressing. Three chunks of up to 384 MiB for the coordinator's own copy and one
+     * worker JVM: the coordinator copies from the start and the worker joins a few hundred
+     * milliseconds later, so it gets a chunk, holds it long enough to be caught, and the others
+     * are done long before the heartbeat timeout.
      */
     @Test
     void aWorkerStoppedWhileEveryOtherChunkGetsDoneIsReplacedAndTheCopyCompletes() throws Exception {
         dest = dir.resolve("dest");
-        mcp = CoordinatorProcess.start(source, dest, "-n", 2, "--chunk-size", "128M");
+        mcp = CoordinatorProcess.start(CoordinatorProcess.longSource(), dest, "-n", 2, "--chunk-size", "384M");
         ControlFile control = mcp.control();
-        assertEquals(2, control.chunkCount());
+        assertEquals(3, control.chunkCount());
 
         Stopped stopped = stopBusyWorker(() -> true);
         Poll.until("every chunk but the stopped worker's is done and the other worker has finished", PATIENCE, () -> {
@@ -145,6 +147,6 @@ class StuckWorkerTest {
         });
         assertEquals(stopped.held(), CoordinatorProcess.claimedBy(control, stopped.pid()), "the stopped worker still holds its chunk");
 
-        assertCompletedDespite(stopped);
+        assertCompletedDespite(stopped, CoordinatorProcess.longSource(), CoordinatorProcess.LONG_SOURCE_SEED);
     }
 }
