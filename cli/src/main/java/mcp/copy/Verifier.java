@@ -35,7 +35,20 @@ final class Verifier {
                 chunks.add(chunk);
             }
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, chunks.size())), runnable -> {
+        int poolThreads = Math.max(1, Math.min(threads, chunks.size()));
+        if (poolThreads == 1) {
+            // One thread would read them all: this one does, as the in-process copy of a small file
+            // would otherwise start a pool and a thread for a few bytes.
+            List<Integer> mismatched = new ArrayList<>();
+            for (int chunk : chunks) {
+                Chunk range = control.chunk(chunk);
+                if (crc32c(target, range.offset(), range.lengthBytes()) != control.chunkCrc(chunk)) {
+                    mismatched.add(chunk);
+                }
+            }
+            return mismatched;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(poolThreads, runnable -> {
             Thread thread = new Thread(runnable, "verify");
             thread.setDaemon(true);
             return thread;

@@ -59,7 +59,7 @@ public final class Mapping implements AutoCloseable {
 
     /** {@code msync(MS_SYNC)}: returns once the mapping's changes are written to the device. */
     public void sync() throws ErrnoException {
-        if (LibC.INSTANCE.msync(checkOpen(), lengthBytes, Mman.MS_SYNC) == -1) {
+        if (LibC.msync(checkOpen(), lengthBytes, Mman.MS_SYNC) == -1) {
             throw ErrnoException.of("msync", Native.getLastError(), name);
         }
     }
@@ -75,7 +75,7 @@ public final class Mapping implements AutoCloseable {
     }
 
     private void madvise(int advice) throws ErrnoException {
-        if (LibC.INSTANCE.madvise(checkOpen(), lengthBytes, advice) == -1) {
+        if (LibC.madvise(checkOpen(), lengthBytes, advice) == -1) {
             throw ErrnoException.of("madvise", Native.getLastError(), name);
         }
     }
@@ -94,7 +94,7 @@ public final class Mapping implements AutoCloseable {
             Pointer unmapping = address;
             address = null;
             buffer = null;
-            if (LibC.INSTANCE.munmap(unmapping, lengthBytes) == -1) {
+            if (LibC.munmap(unmapping, lengthBytes) == -1) {
                 throw ErrnoException.of("munmap", Native.getLastError(), name);
             }
         }

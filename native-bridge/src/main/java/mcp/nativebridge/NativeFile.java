@@ -57,7 +57,7 @@ public final class NativeFile implements AutoCloseable {
         }
         byte[] path = FileNames.encodeForC(name);
         while (true) {
-            int fd = LibC.INSTANCE.openat(directory == null ? Fcntl.AT_FDCWD : directory.checkOpen(), path, flags, mode);
+            int fd = LibC.openat(directory == null ? Fcntl.AT_FDCWD : directory.checkOpen(), path, flags, mode);
             if (fd >= 0) {
                 return new NativeFile(name, fd);
             }
@@ -104,7 +104,7 @@ public final class NativeFile implements AutoCloseable {
     public static FileStatus status(NativeFile directory, String name, boolean followLinks) throws ErrnoException {
         byte[] statx = new byte[Fcntl.STATX_LENGTH];
         int flags = followLinks ? 0 : Fcntl.AT_SYMLINK_NOFOLLOW;
-        if (LibC.INSTANCE.statx(directory == null ? Fcntl.AT_FDCWD : directory.checkOpen(), FileNames.encodeForC(name),
+        if (LibC.statx(directory == null ? Fcntl.AT_FDCWD : directory.checkOpen(), FileNames.encodeForC(name),
                 flags, Fcntl.STATX_BASIC_STATS, statx) == -1) {
             throw ErrnoException.of("stat", Native.getLastError(), name);
         }
@@ -113,7 +113,7 @@ public final class NativeFile implements AutoCloseable {
 
     /** {@code renameat(fromDirectory, from, toDirectory, to)}: replaces {@code to} atomically. */
     public static void rename(NativeFile fromDirectory, String from, NativeFile toDirectory, String to) throws ErrnoException {
-        if (LibC.INSTANCE.renameat(fromDirectory.checkOpen(), FileNames.encodeForC(from), toDirectory.checkOpen(),
+        if (LibC.renameat(fromDirectory.checkOpen(), FileNames.encodeForC(from), toDirectory.checkOpen(),
                 FileNames.encodeForC(to)) == -1) {
             throw ErrnoException.of("rename", Native.getLastError(), from);
         }
@@ -121,7 +121,7 @@ public final class NativeFile implements AutoCloseable {
 
     /** {@code unlinkat(directory, name, 0)}: removes a name, never what a link points to. */
     public static void unlink(NativeFile directory, String name) throws ErrnoException {
-        if (LibC.INSTANCE.unlinkat(directory.checkOpen(), FileNames.encodeForC(name), 0) == -1) {
+        if (LibC.unlinkat(directory.checkOpen(), FileNames.encodeForC(name), 0) == -1) {
             throw ErrnoException.of("unlink", Native.getLastError(), name);
         }
     }
@@ -156,7 +156,7 @@ public final class NativeFile implements AutoCloseable {
         byte[] self = FileNames.encodeForC("/proc/self/fd/" + checkOpen());
         for (int size = 4096; ; size *= 2) {
             byte[] buffer = new byte[size];
-            long length = LibC.INSTANCE.readlink(self, buffer, size);
+            long length = LibC.readlink(self, buffer, size);
             if (length == -1) {
                 throw ErrnoException.of("readlink", Native.getLastError(), name);
             }
@@ -169,7 +169,7 @@ public final class NativeFile implements AutoCloseable {
     /** {@code statx(fd)}: the open file's status, whatever its name is now. */
     public FileStatus status() throws ErrnoException {
         byte[] statx = new byte[Fcntl.STATX_LENGTH];
-        if (LibC.INSTANCE.statx(checkOpen(), new byte[1], Fcntl.AT_EMPTY_PATH, Fcntl.STATX_BASIC_STATS, statx) == -1) {
+        if (LibC.statx(checkOpen(), new byte[1], Fcntl.AT_EMPTY_PATH, Fcntl.STATX_BASIC_STATS, statx) == -1) {
             throw ErrnoException.of("stat", Native.getLastError(), name);
         }
         return FileStatus.of(statx);
@@ -190,7 +190,7 @@ public final class NativeFile implements AutoCloseable {
 
     private byte[] statfs() throws ErrnoException {
         byte[] statfs = new byte[Fcntl.STATFS_LENGTH];
-        if (LibC.INSTANCE.fstatfs(checkOpen(), statfs) == -1) {
+        if (LibC.fstatfs(checkOpen(), statfs) == -1) {
             throw ErrnoException.of("statfs", Native.getLastError(), name);
         }
         return statfs;
@@ -224,7 +224,7 @@ public final class NativeFile implements AutoCloseable {
     }
 
     private long seek(long offset, int whence) throws ErrnoException {
-        long at = LibC.INSTANCE.lseek(checkOpen(), offset, whence);
+        long at = LibC.lseek(checkOpen(), offset, whence);
         if (at == -1) {
             int errno = Native.getLastError();
             if (errno == ErrnoException.ENXIO) {
@@ -243,7 +243,7 @@ public final class NativeFile implements AutoCloseable {
      *         libc would write into the memory behind it all the same
      */
     public int read(ByteBuffer buffer) throws ErrnoException {
-        return read(buffer, (fd, slice, count) -> LibC.INSTANCE.read(fd, slice, count));
+        return read(buffer, LibC::read);
     }
 
     /**
@@ -253,7 +253,7 @@ public final class NativeFile implements AutoCloseable {
      * @return the bytes read, 0 at end of file
      */
     public int read(ByteBuffer buffer, long offset) throws ErrnoException {
-        return read(buffer, (fd, slice, count) -> LibC.INSTANCE.pread(fd, slice, count, offset));
+        return read(buffer, (fd, slice, count) -> LibC.pread(fd, slice, count, offset));
     }
 
     /** {@code read} or {@code pread}, as C would call it. */
@@ -281,7 +281,7 @@ public final class NativeFile implements AutoCloseable {
     /** {@code write(fd)} of all the buffer's remaining bytes (a direct buffer), advancing its position. */
     public void write(ByteBuffer buffer) throws ErrnoException {
         while (buffer.hasRemaining()) {
-            long written = LibC.INSTANCE.write(checkOpen(), buffer.slice(), buffer.remaining());
+            long written = LibC.write(checkOpen(), buffer.slice(), buffer.remaining());
             if (written >= 0) {
                 buffer.position(buffer.position() + (int) written);
                 continue;
@@ -303,7 +303,7 @@ public final class NativeFile implements AutoCloseable {
     public void write(ByteBuffer buffer, long offset) throws ErrnoException {
         long at = offset;
         while (buffer.hasRemaining()) {
-            long written = LibC.INSTANCE.pwrite(checkOpen(), buffer.slice(), buffer.remaining(), at);
+            long written = LibC.pwrite(checkOpen(), buffer.slice(), buffer.remaining(), at);
             if (written >= 0) {
                 buffer.position(buffer.position() + (int) written);
                 at += written;
@@ -329,7 +329,7 @@ public final class NativeFile implements AutoCloseable {
         long[] in = {sourceOffset};
         long[] out = {offset};
         while (true) {
-            long copied = LibC.INSTANCE.copy_file_range(source.checkOpen(), in, checkOpen(), out, lengthBytes, 0);
+            long copied = LibC.copy_file_range(source.checkOpen(), in, checkOpen(), out, lengthBytes, 0);
             if (copied >= 0) {
                 return copied;
             }
@@ -342,7 +342,7 @@ public final class NativeFile implements AutoCloseable {
 
     /** {@code fsync(fd)}: the file's data and metadata are on the device when it returns. */
     public void sync() throws ErrnoException {
-        if (LibC.INSTANCE.fsync(checkOpen()) == -1) {
+        if (LibC.fsync(checkOpen()) == -1) {
             throw ErrnoException.of("fsync", Native.getLastError(), name);
         }
     }
@@ -353,7 +353,7 @@ public final class NativeFile implements AutoCloseable {
      * durability later ({@code msync(MS_SYNC)}) finds most of the work done.
      */
     public void startWriteback(long offset, long lengthBytes) throws ErrnoException {
-        if (LibC.INSTANCE.sync_file_range(checkOpen(), offset, lengthBytes, Fcntl.SYNC_FILE_RANGE_WRITE) == -1) {
+        if (LibC.sync_file_range(checkOpen(), offset, lengthBytes, Fcntl.SYNC_FILE_RANGE_WRITE) == -1) {
             throw ErrnoException.of("sync_file_range", Native.getLastError(), name);
         }
     }
@@ -367,7 +367,7 @@ public final class NativeFile implements AutoCloseable {
      */
     public void awaitWriteback(long offset, long lengthBytes) throws ErrnoException {
         int flags = Fcntl.SYNC_FILE_RANGE_WAIT_BEFORE | Fcntl.SYNC_FILE_RANGE_WRITE | Fcntl.SYNC_FILE_RANGE_WAIT_AFTER;
-        if (LibC.INSTANCE.sync_file_range(checkOpen(), offset, lengthBytes, flags) == -1) {
+        if (LibC.sync_file_range(checkOpen(), offset, lengthBytes, flags) == -1) {
             throw ErrnoException.of("sync_file_range", Native.getLastError(), name);
         }
     }
@@ -388,7 +388,7 @@ public final class NativeFile implements AutoCloseable {
             checkOpen();
             return true; // fallocate rejects a zero length with EINVAL; there is nothing to reserve
         }
-        if (LibC.INSTANCE.fallocate(checkOpen(), 0, offset, lengthBytes) == -1) {
+        if (LibC.fallocate(checkOpen(), 0, offset, lengthBytes) == -1) {
             int errno = Native.getLastError();
             if (errno == ErrnoException.EOPNOTSUPP) {
                 return false;
@@ -400,7 +400,7 @@ public final class NativeFile implements AutoCloseable {
 
     /** {@code ftruncate(fd, length)}: a file must have its size before pages of it are mapped. */
     public void truncate(long lengthBytes) throws ErrnoException {
-        if (LibC.INSTANCE.ftruncate(checkOpen(), lengthBytes) == -1) {
+        if (LibC.ftruncate(checkOpen(), lengthBytes) == -1) {
             throw ErrnoException.of("ftruncate", Native.getLastError(), name);
         }
     }
@@ -416,7 +416,7 @@ public final class NativeFile implements AutoCloseable {
     }
 
     private void fadvise(long offset, long lengthBytes, int advice) throws ErrnoException {
-        int errno = LibC.INSTANCE.posix_fadvise(checkOpen(), offset, lengthBytes, advice);
+        int errno = LibC.posix_fadvise(checkOpen(), offset, lengthBytes, advice);
         if (errno != 0) {
             throw ErrnoException.of("posix_fadvise", errno, name);
         }
@@ -424,14 +424,14 @@ public final class NativeFile implements AutoCloseable {
 
     /** {@code fchmod(fd, mode)}: permission bits, set-id and sticky bits included. */
     public void changeMode(int mode) throws ErrnoException {
-        if (LibC.INSTANCE.fchmod(checkOpen(), mode) == -1) {
+        if (LibC.fchmod(checkOpen(), mode) == -1) {
             throw ErrnoException.of("fchmod", Native.getLastError(), name);
         }
     }
 
     /** {@code fchown(fd, uid, gid)}; -1 leaves that one as it is. */
     public void changeOwner(int uid, int gid) throws ErrnoException {
-        if (LibC.INSTANCE.fchown(checkOpen(), uid, gid) == -1) {
+        if (LibC.fchown(checkOpen(), uid, gid) == -1) {
             throw ErrnoException.of("fchown", Native.getLastError(), name);
         }
     }
@@ -445,12 +445,12 @@ public final class NativeFile implements AutoCloseable {
     public List<String> extendedAttributeNames() throws ErrnoException {
         byte[] self = FileNames.encodeForC("/proc/self/fd/" + checkOpen());
         while (true) {
-            long size = LibC.INSTANCE.listxattr(self, null, 0);
+            long size = LibC.listxattr(self, null, 0);
             if (size == -1) {
                 throw ErrnoException.of("listxattr", Native.getLastError(), name);
             }
             byte[] list = new byte[(int) size];
-            long got = size == 0 ? 0 : LibC.INSTANCE.listxattr(self, list, size);
+            long got = size == 0 ? 0 : LibC.listxattr(self, list, size);
             if (got == -1) {
                 int errno = Native.getLastError();
                 if (errno == ErrnoException.ERANGE) {
@@ -475,7 +475,7 @@ public final class NativeFile implements AutoCloseable {
         byte[] self = FileNames.encodeForC("/proc/self/fd/" + checkOpen());
         byte[] key = FileNames.encodeForC(attribute);
         while (true) {
-            long size = LibC.INSTANCE.getxattr(self, key, null, 0);
+            long size = LibC.getxattr(self, key, null, 0);
             if (size == -1) {
                 int errno = Native.getLastError();
                 if (errno == ErrnoException.ENODATA) {
@@ -484,7 +484,7 @@ public final class NativeFile implements AutoCloseable {
                 throw ErrnoException.of("getxattr", errno, name);
             }
             byte[] value = new byte[(int) size];
-            long got = size == 0 ? 0 : LibC.INSTANCE.getxattr(self, key, value, size);
+            long got = size == 0 ? 0 : LibC.getxattr(self, key, value, size);
             if (got == -1) {
                 int errno = Native.getLastError();
                 if (errno == ErrnoException.ERANGE) {
@@ -498,7 +498,7 @@ public final class NativeFile implements AutoCloseable {
 
     /** {@code fsetxattr(fd, attribute, value, 0)}. */
     public void setExtendedAttribute(String attribute, byte[] value) throws ErrnoException {
-        if (LibC.INSTANCE.fsetxattr(checkOpen(), FileNames.encodeForC(attribute), value, value.length, 0) == -1) {
+        if (LibC.fsetxattr(checkOpen(), FileNames.encodeForC(attribute), value, value.length, 0) == -1) {
             throw ErrnoException.of("setxattr", Native.getLastError(), name);
         }
     }
@@ -516,7 +516,7 @@ public final class NativeFile implements AutoCloseable {
         if (lengthBytes <= 0 || lengthBytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("mapping length " + lengthBytes + " is not in 1.." + Integer.MAX_VALUE);
         }
-        Pointer address = LibC.INSTANCE.mmap(null, lengthBytes, access.prot, Mman.MAP_SHARED, checkOpen(), offset);
+        Pointer address = LibC.mmap(null, lengthBytes, access.prot, Mman.MAP_SHARED, checkOpen(), offset);
         if (Pointer.nativeValue(address) == -1L) {
             throw ErrnoException.of("mmap", Native.getLastError(), name);
         }
@@ -535,7 +535,7 @@ public final class NativeFile implements AutoCloseable {
         if (fd >= 0) {
             int closing = fd;
             fd = -1;
-            if (LibC.INSTANCE.close(closing) == -1) {
+            if (LibC.close(closing) == -1) {
                 throw ErrnoException.of("close", Native.getLastError(), name);
             }
         }

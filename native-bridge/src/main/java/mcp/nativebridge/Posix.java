@@ -19,19 +19,19 @@ public final class Posix {
      * and puts it back: call it once, before other threads create files.
      */
     public static int umask() {
-        int mask = LibC.INSTANCE.umask(022);
-        LibC.INSTANCE.umask(mask);
+        int mask = LibC.umask(022);
+        LibC.umask(mask);
         return mask;
     }
 
     /** {@code getppid()}: the parent process, which changes to a reaper when the parent dies. */
     public static long parentPid() {
-        return LibC.INSTANCE.getppid();
+        return LibC.getppid();
     }
 
     /** {@code geteuid()}. */
     public static int effectiveUid() {
-        return LibC.INSTANCE.geteuid();
+        return LibC.geteuid();
     }
 
     /**
@@ -39,7 +39,7 @@ public final class Posix {
      * start time among them.
      */
     public static long clockTicksPerSecond() {
-        long ticks = LibC.INSTANCE.sysconf(Mman._SC_CLK_TCK);
+        long ticks = LibC.sysconf(Mman._SC_CLK_TCK);
         if (ticks <= 0) {
             throw new IllegalStateException("sysconf(_SC_CLK_TCK): " + strerror(Native.getLastError()));
         }
@@ -52,19 +52,19 @@ public final class Posix {
      */
     public static long bootTimeNanos() {
         long[] timespec = new long[2];
-        if (LibC.INSTANCE.clock_gettime(Mman.CLOCK_BOOTTIME, timespec) != 0) {
+        if (LibC.clock_gettime(Mman.CLOCK_BOOTTIME, timespec) != 0) {
             throw new IllegalStateException("clock_gettime(CLOCK_BOOTTIME): " + strerror(Native.getLastError()));
         }
         return timespec[0] * 1_000_000_000L + timespec[1];
     }
 
     static String strerror(int errno) {
-        String text = LibC.INSTANCE.strerror(errno);
+        String text = LibC.strerror(errno);
         return text == null ? "errno " + errno : text;
     }
 
     private static long readPageSize() {
-        long size = LibC.INSTANCE.sysconf(Mman._SC_PAGESIZE);
+        long size = LibC.sysconf(Mman._SC_PAGESIZE);
         if (size <= 0) {
             throw new IllegalStateException("sysconf(_SC_PAGESIZE): " + strerror(Native.getLastError()));
         }
