@@ -353,12 +353,13 @@ public final class Coordinator {
             done = true;
         } finally {
             if (!done) {
-                // Failing: the coordinator's copy stops at its next claim, and is not waited for.
+                // Failing: the coordinator's copy stops within a slice (Worker), and must have
+                // stopped before the control file it writes to is unmapped.
                 control.requestStop();
             }
+            // Done: the coordinator's copy has found nothing left to claim, or is about to.
+            own.finished.join();
         }
-        // Every chunk is done: the coordinator's copy has found nothing left to claim, or is about to.
-        own.finished.join();
     }
 
     /** The coordinator's own copy, in slot 0 of the control file, on a thread of its own. */

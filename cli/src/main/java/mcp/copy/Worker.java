@@ -22,7 +22,11 @@ final class Worker implements AutoCloseable {
         this.slot = slot;
     }
 
-    /** Copies chunks until none is left; on failure, records why in the slot and throws. */
+    /**
+     * Copies chunks until none is left, or the coordinator asks to stop (then within a slice of
+     * its chunk, which is left claimed: the copy is failing); on failure, records why in the slot
+     * and throws.
+     */
     void run() throws CopyFailure {
         control.slotStarted(slot, pid);
         int chunk;
@@ -33,6 +37,8 @@ final class Worker implements AutoCloseable {
                 NativeFile[] files = files(control.chunk(chunk).fileIndex());
                 progress = new SlotProgress();
                 crc = ChunkCopier.copy(files[0], files[1], control.chunk(chunk), control.method(), progress);
+            } catch (StopRequested e) {
+                return;
             } catch (CopyFailure e) {
                 WorkerError error = e.error();
                 control.slotFailed(slot, new WorkerError(error.kind(), error.errno(), chunk, error.message()));
@@ -57,11 +63,26 @@ final class Worker implements AutoCloseable {
                 control.addBytesCopied(slot, bytes);
             }
             control.heartbeat(slot);
+            if (!control.isRunning()) {
+                throw new StopRequested();
+            }
         }
 
         @Override
         public void synced(long nanos) {
             syncNanos += nanos;
+        }
+    }
+
+    /**
+     * The coordinator asked every worker to stop, in the middle of a chunk: it is failing, and
+     * the coordinator's own copy must stop before the control file it writes to is unmapped.
+     */
+    private static final class StopRequested extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StopRequested() {
+            super(null, null, false, false);
         }
     }
 
