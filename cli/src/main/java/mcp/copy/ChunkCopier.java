@@ -15,15 +15,15 @@ import mcp.nativebridge.NativeFile;
  * {@code ByteBuffer.put}, where a fault on a source that shrank under its mapping is an
  * {@link InternalError} and not a crash ({@link CopyMethod#PWRITE} gets {@code EFAULT} from the
  * kernel instead). The CRC32C intrinsic would crash the JVM on such a fault, so the checksum is
- * always taken of the copy, of what was written, through a mapping of the copy, slice by slice
- * while the slice is still in the CPU's cache. A fault is blamed on the source only if the source
+ * always taken of the copy, of what was written, slice by slice while the slice is still in the
+ * CPU's cache: through the copy's mapping for {@link CopyMethod#MMAP}, by {@code pread} otherwise. A fault is blamed on the source only if the source
  * did shrink; otherwise it was writing the copy that failed (no space on a file system that could
  * not reserve it, an I/O error).
  */
 final class ChunkCopier {
     /** The most mapped of each file at once: keeps address space and page tables small. */
     static final long WINDOW_BYTES = 16L << 20;
-    /** The most synced by one {@code msync}: small, so that a slow device still lets the worker beat often. */
+    /** The most writeback waited for at once: small, so that a slow device still lets the worker beat often. */
     static final long SYNC_PIECE_BYTES = 1L << 20;
     /** Bytes copied and checksummed together, small enough to stay in the CPU cache in between. */
     private static final int SLICE_BYTES = 256 << 10;
@@ -33,44 +33,6 @@ final class ChunkCopier {
             ErrnoException.EXDEV, ErrnoException.EOPNOTSUPP, ErrnoException.ENOSYS, ErrnoException.EINVAL);
     /** What says the copy's file system is out of room. */
     private static final Set<Integer> FULL = Set.of(ErrnoException.ENOSPC, ErrnoException.EDQUOT, ErrnoException.EFBIG);
-
-    /**
-     * Makes the chunk's range of the target durable: first its writeback is waited for
-     * {@link #SYNC_PIECE_BYTES} at a time ({@code sync_file_range}), so that a worker waiting on a
-     * slow device still shows signs of life; then {@code msync(MS_SYNC)} of the range, window by
-     * window, which flushes what is left (the file's metadata, the device's cache) and returns
-     * once the chunk is on the device. The kernel syncs every dirty page of that range of the
-     * file, whichever mapping or write dirtied it, so a fresh mapping that touches no page
-     * serves. One msync per window, not per piece: each call may commit the file system's journal.
-     */
-    private static void sync(NativeFile target, Chunk chunk, Progress progress) throws CopyFailure {
-        long began = System.nanoTime();
-        try {
-            for (long offset = chunk.offset(); offset < chunk.end(); offset += SYNC_PIECE_BYTES) {
-                target.awaitWriteback(offset, Math.min(SYNC_PIECE_BYTES, chunk.end() - offset));
-                progress.windowDone(0);
-            }
-            for (long offset = chunk.offset(); offset < chunk.end(); offset += WINDOW_BYTES) {
-                try (Mapping range = map(target, offset, Math.min(WINDOW_BYTES, chunk.end() - offset), Mapping.Access.READ_WRITE,
-                        WorkerError.Kind.TARGET_WRITE)) {
-                    range.sync();
-                }
-                progress.windowDone(0);
-            }
-        } catch (ErrnoException e) {
-            throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
-        }
-        progress.synced(System.nanoTime() - began);
-    }
-
-    private static Mapping map(NativeFile file, long offset, long length, Mapping.Access access, WorkerError.Kind kind)
-            throws CopyFailure {
-        try {
-            return file.map(offset, length, access);
-        } catch (ErrnoException e) {
-            throw new CopyFailure(new WorkerError(kind, e.errno(), -1, e.getMessage()), e);
-        }
-    }
 
     /**
      * Told of the copy's progress: {@code bytes} more copied, or 0 for a sign of life alone. It is
@@ -201,6 +163,44 @@ final class ChunkCopier {
             progress.windowDone(0);
         }
         return true;
+    }
+
+    /**
+     * Makes the chunk's range of the target durable: first its writeback is waited for
+     * {@link #SYNC_PIECE_BYTES} at a time ({@code sync_file_range}), so that a worker waiting on a
+     * slow device still shows signs of life; then {@code msync(MS_SYNC)} of the range, window by
+     * window, which flushes what is left (the file's metadata, the device's cache) and returns
+     * once the chunk is on the device. The kernel syncs every dirty page of that range of the
+     * file, whichever mapping or write dirtied it, so a fresh mapping that touches no page
+     * serves. One msync per window, not per piece: each call may commit the file system's journal.
+     */
+    private static void sync(NativeFile target, Chunk chunk, Progress progress) throws CopyFailure {
+        long began = System.nanoTime();
+        try {
+            for (long offset = chunk.offset(); offset < chunk.end(); offset += SYNC_PIECE_BYTES) {
+                target.awaitWriteback(offset, Math.min(SYNC_PIECE_BYTES, chunk.end() - offset));
+                progress.windowDone(0);
+            }
+            for (long offset = chunk.offset(); offset < chunk.end(); offset += WINDOW_BYTES) {
+                try (Mapping range = map(target, offset, Math.min(WINDOW_BYTES, chunk.end() - offset), Mapping.Access.READ_WRITE,
+                        WorkerError.Kind.TARGET_WRITE)) {
+                    range.sync();
+                }
+                progress.windowDone(0);
+            }
+        } catch (ErrnoException e) {
+            throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
+        }
+        progress.synced(System.nanoTime() - began);
+    }
+
+    private static Mapping map(NativeFile file, long offset, long length, Mapping.Access access, WorkerError.Kind kind)
+            throws CopyFailure {
+        try {
+            return file.map(offset, length, access);
+        } catch (ErrnoException e) {
+            throw new CopyFailure(new WorkerError(kind, e.errno(), -1, e.getMessage()), e);
+        }
     }
 
     /**

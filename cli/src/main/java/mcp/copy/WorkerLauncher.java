@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Starts worker JVMs: the running runtime's own {@code java}, the same class path, and
@@ -64,13 +63,11 @@ public class WorkerLauncher {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
         command.addAll(archiveOptions(System.getProperty(ARCHIVE_PROPERTY)));
-        // JNA's settings, among them where its native library is (relative to the directory mcp
-        // was started in, if so given: made absolute, since workers run in /); not the flag that
-        // says this JVM has loaded JNA already.
+        // JNA's settings, among them where its native library is in the image (an absolute path:
+        // bin/mcp makes it so); not the flag that says this JVM has loaded JNA already.
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith("jna.") && !name.equals("jna.loaded")) {
-                String value = System.getProperty(name);
-                command.add("-D" + name + "=" + (PATH_LIST_PROPERTIES.contains(name) ? absolute(value) : value));
+                command.add("-D" + name + "=" + System.getProperty(name));
             }
         }
         command.add("-cp");
@@ -84,13 +81,9 @@ public class WorkerLauncher {
         return command;
     }
 
-    /** JNA's properties that list directories. */
-    private static final Set<String> PATH_LIST_PROPERTIES = Set.of("jna.boot.library.path", "jna.library.path");
-
     /**
-     * A list of paths (a class path, a library path) with every entry made absolute against the
-     * directory this JVM started in, since workers run in {@code /}; an empty entry is that
-     * directory, an empty list stays empty.
+     * A class path with every entry made absolute against the directory this JVM started in,
+     * since workers run in {@code /}; an empty entry is that directory, an empty path stays empty.
      */
     static String absolute(String paths) {
         if (paths.isEmpty()) {

@@ -280,17 +280,7 @@ public final class NativeFile implements AutoCloseable {
 
     /** {@code write(fd)} of all the buffer's remaining bytes (a direct buffer), advancing its position. */
     public void write(ByteBuffer buffer) throws ErrnoException {
-        while (buffer.hasRemaining()) {
-            long written = LibC.write(checkOpen(), buffer.slice(), buffer.remaining());
-            if (written >= 0) {
-                buffer.position(buffer.position() + (int) written);
-                continue;
-            }
-            int errno = Native.getLastError();
-            if (errno != ErrnoException.EINTR) {
-                throw ErrnoException.of("write", errno, name);
-            }
-        }
+        write(buffer, (fd, slice, count, done) -> LibC.write(fd, slice, count));
     }
 
     /**
@@ -301,12 +291,20 @@ public final class NativeFile implements AutoCloseable {
      * written, and the buffer's position says how many.
      */
     public void write(ByteBuffer buffer, long offset) throws ErrnoException {
-        long at = offset;
-        while (buffer.hasRemaining()) {
-            long written = LibC.pwrite(checkOpen(), buffer.slice(), buffer.remaining(), at);
+        write(buffer, (fd, slice, count, done) -> LibC.pwrite(fd, slice, count, offset + done));
+    }
+
+    /** {@code write} or {@code pwrite}, as C would call it, {@code done} bytes into the buffer. */
+    private interface WriteCall {
+        long write(int fd, ByteBuffer buffer, long count, long done);
+    }
+
+    private void write(ByteBuffer buffer, WriteCall call) throws ErrnoException {
+        for (long done = 0; buffer.hasRemaining(); ) {
+            long written = call.write(checkOpen(), buffer.slice(), buffer.remaining(), done);
             if (written >= 0) {
                 buffer.position(buffer.position() + (int) written);
-                at += written;
+                done += written;
                 continue;
             }
             int errno = Native.getLastError();
