@@ -59,6 +59,7 @@ final class LibC {
     private static final Function GETPPID = C.getFunction("getppid");
     private static final Function GETEUID = C.getFunction("geteuid");
     private static final Function STRERROR = C.getFunction("strerror");
+    private static final Function ISATTY = C.getFunction("isatty");
 
     private LibC() {
     }
@@ -192,6 +193,10 @@ final class LibC {
 
     static int geteuid() {
         return GETEUID.invokeInt(new Object[] {});
+    }
+
+    static int isatty(int fd) {
+        return ISATTY.invokeInt(new Object[] {fd});
     }
 
     static String strerror(int errnum) {

@@ -29,6 +29,11 @@ public final class Posix {
         return LibC.getppid();
     }
 
+    /** {@code isatty(fd)}: true if descriptor {@code fd} is a terminal (stderr is 2). */
+    public static boolean isTerminal(int fd) {
+        return LibC.isatty(fd) == 1;
+    }
+
     /** {@code geteuid()}. */
     public static int effectiveUid() {
         return LibC.geteuid();

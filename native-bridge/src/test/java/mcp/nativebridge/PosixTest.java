@@ -28,6 +28,16 @@ class PosixTest {
     }
 
     @Test
+    void aPipeOrAFileIsNotATerminal() throws Exception {
+        // Under the build, descriptor 0 of the JVM is a pipe or /dev/null, never a terminal; a
+        // regular file never is one either.
+        assertTrue(!Posix.isTerminal(999), "a closed descriptor is not a terminal");
+        try (NativeFile file = NativeFile.createExclusive(dir.resolve("f"), 0600)) {
+            assertTrue(!Posix.isTerminal(file.descriptor()));
+        }
+    }
+
+    @Test
     void pageSizeEqualsWhatGetconfPrints() throws Exception {
         String printed = run("getconf", "PAGESIZE");
         assertEquals(Long.parseLong(printed.trim()), Posix.pageSize());
