@@ -3,6 +3,8 @@ package mcp.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -18,34 +20,59 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The {@code mcp} command. */
+/**
+ * The {@code mcp} command: cp's command line (operands, -r, -t, -T, -a, -p, ...) and mcp's own
+ * options. Every option goes, in the order given, to one {@link Invocation.Builder}, which
+ * {@link FastArguments} feeds too; picocli's errors are worded again by {@link Usage}.
+ */
 @Command(
         name = "mcp",
-        mixinStandardHelpOptions = true,
         versionProvider = McpCommand.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
         headerHeading = "",
-        header = "Copy SOURCE to DEST with several processes, and replace DEST only with a verified copy.",
-        synopsisHeading = "%nUsage: ",
+        header = "Copy files with several processes, and replace each DEST only with a verified copy.",
+        synopsisHeading = "%n",
+        customSynopsis = {
+            "Usage: mcp [OPTION]... [-T] SOURCE DEST",
+            "  or:  mcp [OPTION]... SOURCE... DIRECTORY",
+            "  or:  mcp [OPTION]... -t DIRECTORY SOURCE..."
+        },
         description = {
             "",
-            "If DEST is an existing directory, the copy is DEST/SOURCE-NAME. The file is split into page-aligned chunks; "
-                    + "worker processes map source and copy with mmap, copy their chunks, checksum them (CRC32C) and sync "
-                    + "them to disk with msync(MS_SYNC). The copy is read back against those checksums before it is renamed "
-                    + "over DEST, so DEST is either left as it was or replaced by a complete, verified copy."
+            "Copy SOURCE to DEST, or each SOURCE into DIRECTORY, as cp does. If DEST is an existing directory, the copy"
+                    + " is DEST/SOURCE-NAME (unless -T). A file is split into page-aligned chunks; worker processes map"
+                    + " source and copy with mmap, copy their chunks, checksum them (CRC32C) and sync them to disk with"
+                    + " msync(MS_SYNC). The copy is read back against those checksums before it is renamed over DEST, so DEST"
+                    + " is either left as it was or replaced by a complete, verified copy.",
+            "",
+            "Symbolic links named as SOURCE are followed, as cp follows them; with -r (and -a) links are copied as"
+                    + " links, unless -L."
         },
+        optionListHeading = "%nOptions:%n",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
-            "0:the copy is complete and verified",
-            "1:the copy failed; DEST was left as it was",
-            "2:invalid options or operands",
+            "0:every file was copied and verified",
+            "1:a file could not be copied; with several files or a tree the others were copied, and each DEST that"
+                    + " failed was left as it was",
+            "2:invalid options or operands; nothing was copied",
             "3:DEST holds the verified copy, but its directory could not be synced: the replacement may not survive a crash",
-            "128+n:ended by signal n (130: SIGINT, 143: SIGTERM); DEST was left as it was"
+            "128+n:ended by signal n (130: SIGINT, 143: SIGTERM); the DEST being copied was left as it was"
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  mcp big.img copy.img           copy a file",
+            "  mcp big.img /backup/           copy it into a directory, as /backup/big.img",
+            "  mcp -a photos /backup/         copy a tree: links as links, every attribute",
+            "  mcp -t /backup/ a.img b.img    copy several files into a directory",
+            "  mcp -rv --progress data /mnt/  name each file copied; draw a progress line",
+            "  mcp --json -r data /mnt/       report on stdout as JSON lines",
+            "  mcp -n 4 big.img /mnt/         copy with 4 processes"
         })
 public final class McpCommand implements Callable<Integer> {
     public static final int EXIT_OK = 0;
@@ -59,9 +86,11 @@ public final class McpCommand implements Callable<Integer> {
 
     private WorkerLauncher launcher;
 
-    private int processes = Runtime.getRuntime().availableProcessors();
+    /** Every option, in the order given; built into {@link #invocation} once parsing is done. */
+    private final Invocation.Builder given = new Invocation.Builder(Runtime.getRuntime().availableProcessors());
 
-    private long chunkBytes;
+    /** What the command line asks for; null until it is parsed. */
+    private Invocation invocation;
 
     /** What this run measures of itself; main's start replaces the construction as its origin. */
     private Stats stats = new Stats(System.nanoTime());
@@ -80,12 +109,6 @@ public final class McpCommand implements Callable<Integer> {
         /** The device: the copy's cached pages are dropped after the fsync and read again from the disk. */
         media
     }
-
-    @Option(names = "--verify", paramLabel = "WHERE", defaultValue = "cache",
-            description = "Where the copy is read back from before it replaces DEST: 'cache' (the default) reads the page"
-                    + " cache, which proves what mcp wrote; 'media' drops the copy's cached pages after the fsync and reads it"
-                    + " again from the device.")
-    private Verify verify;
 
     /** How workers copy, as the user names it. */
     enum Method {
@@ -106,13 +129,6 @@ public final class McpCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--method", paramLabel = "HOW", defaultValue = "auto",
-            description = "How chunks are copied: 'mmap' copies from a mapping of the source into a mapping of the copy;"
-                    + " 'pwrite' writes from a mapping of the source; 'copy_file_range' has the kernel copy (or share the blocks,"
-                    + " or copy on the server, where the file system can). Each checksums the copy and syncs it with"
-                    + " msync(MS_SYNC). 'auto' (the default) chooses by the copy's file system.")
-    private Method method;
-
     /** How {@code --stats} reports. */
     enum StatsFormat {
         /** A table for people, on stderr. */
@@ -121,48 +137,84 @@ public final class McpCommand implements Callable<Integer> {
         json
     }
 
-    @Option(names = "--stats", arity = "0..1", paramLabel = "FORMAT", preprocessor = AttachedFormat.class,
-            description = "After the copy, failed or not, report how long each phase took in ms (startup, init, parse, open,"
-                    + " plan, setup, spawn, copy, reap, verify, commit, cleanup, total), what was copied and how, and each"
-                    + " worker's start-up: as a table on stderr, or, with --stats=json, as one line of JSON on stdout.")
-    private StatsFormat statsFormat;
+    // cp's options, in cp's words where they mean what cp's mean.
 
-    /**
-     * A format only when attached ({@code --stats=json}), as GNU tools take an optional value: in
-     * {@code mcp --stats SRC DST}, SRC is the source, not a format.
-     */
-    static final class AttachedFormat implements CommandLine.IParameterPreprocessor {
-        @Override
-        public boolean preprocess(Stack<String> args, CommandSpec commandSpec, ArgSpec argSpec, Map<String, Object> info) {
-            if (" ".equals(info.get("separator"))) {
-                args.push(StatsFormat.text.name());
-            }
-            return false;
-        }
+    @Option(order = 1, names = {"-r", "-R", "--recursive"}, description = "Copy directories with what they hold.")
+    void setRecursive(boolean on) {
+        given.recursive();
     }
 
-    @Option(names = "--debug", description = "On failure, print the stack trace too.")
-    private boolean debug;
+    @Option(order = 2, names = {"-a", "--archive"}, description = "Same as -R -P --preserve=all: a tree as it is.")
+    void setArchive(boolean on) {
+        given.archive();
+    }
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "The file to copy.")
-    private String source;
+    @Option(order = 3, names = {"-L", "--dereference"}, description = "Always follow symbolic links in SOURCE, in trees too.")
+    void setDereference(boolean on) {
+        given.noDereference(false);
+    }
 
-    @Parameters(index = "1", paramLabel = "DEST", description = "The file to create or replace, or a directory to copy into.")
-    private String dest;
+    @Option(order = 4, names = {"-P", "--no-dereference"},
+            description = "Never follow symbolic links in SOURCE: copy them as links (the default with -r).")
+    void setNoDereference(boolean on) {
+        given.noDereference(true);
+    }
 
-    @Option(names = {"-n", "--processes"}, paramLabel = "N",
+    @Option(order = 5, names = "-p", description = "Same as --preserve=mode,ownership,timestamps.")
+    void setPreserveDefault(boolean on) {
+        given.preserveDefault();
+    }
+
+    @Option(order = 6, names = "--preserve", arity = "0..1", paramLabel = "ATTR_LIST", preprocessor = AttachedOnly.class,
+            fallbackValue = "mode,ownership,timestamps",
+            description = "Preserve the given attributes (default: mode,ownership,timestamps): any of mode, ownership,"
+                    + " timestamps, xattr, all, separated by commas.")
+    void setPreserve(String list) {
+        given.preserve(list);
+    }
+
+    @Option(order = 7, names = {"-t", "--target-directory"}, paramLabel = "DIRECTORY",
+            description = "Copy every SOURCE into DIRECTORY.")
+    void setTargetDirectory(String directory) {
+        given.targetDirectory(directory);
+    }
+
+    @Option(order = 8, names = {"-T", "--no-target-directory"}, description = "Treat DEST as a normal file, even a directory.")
+    void setNoTargetDirectory(boolean on) {
+        given.noTargetDirectory();
+    }
+
+    @Option(order = 9, names = {"-v", "--verbose"}, description = "Name each file as it is copied.")
+    void setVerbose(boolean on) {
+        given.verbose();
+    }
+
+    // mcp's own.
+
+    @Option(order = 10, names = {"-q", "--quiet"}, description = "Say nothing but errors; no progress line unless --progress.")
+    void setQuiet(boolean on) {
+        given.quiet();
+    }
+
+    @Option(order = 11, names = "--progress", negatable = true,
+            description = "Draw a progress line on stderr, or not (default: when stderr is a terminal and not -q).")
+    void setProgress(boolean drawn) {
+        given.progress(drawn);
+    }
+
+    @Option(order = 12, names = "--json", description = "Report on stdout as JSON lines: each file copied, each failure.")
+    void setJson(boolean on) {
+        given.json();
+    }
+
+    @Option(order = 13, names = {"-n", "--processes"}, paramLabel = "N",
             description = "Processes to copy with, 1.." + MAX_PROCESSES + " (default: the number of CPUs): mcp itself and N-1"
                     + " worker processes, which join it as they start. No more than"
                     + " one per CPU are run (more copy no faster), and no more than one per "
                     + (WorkerBudget.BYTES_PER_WORKER >> 20) + " MiB of available memory: mcp says so when memory is what"
                     + " keeps it from running as many as asked for.")
     void setProcesses(String value) {
-        Integer parsed = processesOrNull(value);
-        if (parsed == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Invalid value for option '--processes': '" + value + "' is not in 1.." + MAX_PROCESSES);
-        }
-        processes = parsed;
+        given.processes(value);
     }
 
     /** The value of {@code -n}, or null if it is not a number in range. */
@@ -175,17 +227,11 @@ public final class McpCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--chunk-size", paramLabel = "SIZE",
+    @Option(order = 14, names = "--chunk-size", paramLabel = "SIZE",
             description = "Bytes a worker claims at a time: a multiple of the page size, with an optional K, M or G suffix"
                     + " (powers of 1024). Default: about a quarter of the file per worker, between 1M and 64M.")
     void setChunkSize(String value) {
-        long bytes = chunkBytesOrZero(value);
-        if (bytes == 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Invalid value for option '--chunk-size': '" + value + "' is not a positive multiple of the page size ("
-                            + Posix.pageSize() + ")");
-        }
-        chunkBytes = bytes;
+        given.chunkSize(value);
     }
 
     /** The value of {@code --chunk-size} in bytes, or 0 if it is not a positive multiple of the page size. */
@@ -199,9 +245,77 @@ public final class McpCommand implements Callable<Integer> {
         return bytes > 0 && bytes % Posix.pageSize() == 0 ? bytes : 0;
     }
 
-    /** What picocli parsed, in the form {@link FastArguments} gives. */
-    FastArguments.Parsed parsed() {
-        return new FastArguments.Parsed(processes, chunkBytes, verify, method, debug, statsFormat, source, dest);
+    @Option(order = 15, names = "--verify", paramLabel = "WHERE",
+            description = "Where the copy is read back from before it replaces DEST: 'cache' (the default) reads the page"
+                    + " cache, which proves what mcp wrote; 'media' drops the copy's cached pages after the fsync and reads it"
+                    + " again from the device.")
+    void setVerify(Verify where) {
+        given.verify(where);
+    }
+
+    @Option(order = 16, names = "--method", paramLabel = "HOW",
+            description = "How chunks are copied: 'mmap' copies from a mapping of the source into a mapping of the copy;"
+                    + " 'pwrite' writes from a mapping of the source; 'copy_file_range' has the kernel copy (or share the blocks,"
+                    + " or copy on the server, where the file system can). Each checksums the copy and syncs it with"
+                    + " msync(MS_SYNC). 'auto' (the default) chooses by the copy's file system.")
+    void setMethod(Method how) {
+        given.method(how);
+    }
+
+    @Option(order = 17, names = "--stats", arity = "0..1", paramLabel = "FORMAT", preprocessor = AttachedOnly.class,
+            fallbackValue = "text",
+            description = "After the copy, failed or not, report how long each phase took in ms (startup, init, parse, open,"
+                    + " plan, setup, spawn, copy, reap, verify, commit, cleanup, total), what was copied and how, and each"
+                    + " worker's start-up: as a table on stderr, or, with --stats=json, as one line of JSON on stdout.")
+    void setStats(StatsFormat format) {
+        given.stats(format);
+    }
+
+    @Option(order = 18, names = "--debug", description = "On failure, print the stack trace too.")
+    void setDebug(boolean on) {
+        given.debug();
+    }
+
+    @Option(order = 19, names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Option(order = 20, names = {"-V", "--version"}, versionHelp = true, description = "Show the version and exit.")
+    private boolean version;
+
+    @Parameters(arity = "0..*", paramLabel = "SOURCE", hidden = true)
+    private List<String> operands = new ArrayList<>();
+
+    /**
+     * An optional value only when attached ({@code --stats=json}, {@code --preserve=mode}), as GNU
+     * tools take one: in {@code mcp --stats SRC DST}, SRC is the source, not a format. Without one,
+     * the option's fallback value.
+     */
+    static final class AttachedOnly implements CommandLine.IParameterPreprocessor {
+        @Override
+        public boolean preprocess(Stack<String> args, CommandSpec commandSpec, ArgSpec argSpec, Map<String, Object> info) {
+            if (" ".equals(info.get("separator"))) {
+                args.push(((OptionSpec) argSpec).fallbackValue());
+            }
+            return false;
+        }
+    }
+
+    /**
+     * What picocli parsed, in the form {@link FastArguments} gives; cp's usage errors (operands,
+     * -t with -T, ...) as picocli's, for its handler to print. Called once, when parsing is done.
+     */
+    Invocation parsedInvocation() {
+        operands.forEach(given::operand);
+        try {
+            return given.build();
+        } catch (Usage.Error e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /** What the command line asks for, once parsed (null before). */
+    public Invocation invocation() {
+        return invocation;
     }
 
     /**
@@ -213,7 +327,7 @@ public final class McpCommand implements Callable<Integer> {
     public static int execute(String[] args, PrintWriter out, PrintWriter err, long mainNanos) {
         Stats stats = new Stats(mainNanos);
         stats.enter(Stats.Phase.PARSE);
-        FastArguments.Parsed parsed = FastArguments.parse(args, Runtime.getRuntime().availableProcessors());
+        Invocation parsed = FastArguments.parse(args, Runtime.getRuntime().availableProcessors());
         if (parsed == null) {
             CommandLine commandLine = newCommandLine(out, err);
             commandLine.<McpCommand>getCommand().measuredSinceMain(stats);
@@ -224,14 +338,7 @@ public final class McpCommand implements Callable<Integer> {
         command.out = out;
         command.err = err;
         command.launcher = new WorkerLauncher();
-        command.processes = parsed.processes();
-        command.chunkBytes = parsed.chunkBytes();
-        command.verify = parsed.verify();
-        command.method = parsed.method();
-        command.debug = parsed.debug();
-        command.statsFormat = parsed.stats();
-        command.source = parsed.source();
-        command.dest = parsed.dest();
+        command.invocation = parsed;
         try {
             return command.call();
         } catch (Exception e) {
@@ -248,7 +355,7 @@ public final class McpCommand implements Callable<Integer> {
     /** Says what failed in one line (and the stack trace with {@code --debug}). */
     private int report(Exception e, PrintWriter err) {
         err.println("mcp: " + (e instanceof McpException ? e.getMessage() : Messages.describe(e)));
-        if (debug) {
+        if (invocation != null && invocation.debug()) {
             e.printStackTrace(err);
         }
         err.flush();
@@ -257,11 +364,18 @@ public final class McpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws McpException {
+        String missing = notImplemented(invocation);
+        if (missing != null) {
+            err.println("mcp: " + missing + " is not implemented yet");
+            err.flush();
+            return EXIT_FAILED;
+        }
+        StatsFormat statsFormat = invocation.stats();
         stats.enter(Stats.Phase.OPEN);
         Coordinator.Outcome outcome = null;
-        try (CopyRequest request = Operands.resolve(source, dest, Posix.umask())) {
-            outcome = new Coordinator(launcher, processes, chunkBytes, verify == Verify.media, method.chosen(), stats)
-                    .copy(request);
+        try (CopyRequest request = Operands.resolve(invocation.sources().get(0), invocation.destination(), Posix.umask())) {
+            outcome = new Coordinator(launcher, invocation.processes(), invocation.chunkBytes(),
+                    invocation.verify() == Verify.media, invocation.method().chosen(), stats).copy(request);
             return outcome == Coordinator.Outcome.COPIED ? EXIT_OK : EXIT_NOT_DURABLE;
         } finally {
             if (statsFormat != null) {
@@ -270,6 +384,41 @@ public final class McpCommand implements Callable<Integer> {
                         sinceMain ? StatsReport.startupNanos(stats.originNanos()) : -1);
             }
         }
+    }
+
+    /**
+     * What {@code invocation} asks for that the copy cannot do yet, as a message names it, or null
+     * if it asks for nothing more than one file copied to DEST, as mcp has always copied.
+     */
+    static String notImplemented(Invocation invocation) {
+        if (!invocation.oneSource()) {
+            return "copying several sources";
+        }
+        if (invocation.target() == Invocation.Target.DIRECTORY) {
+            return "--target-directory (-t)";
+        }
+        if (invocation.target() == Invocation.Target.NO_DIRECTORY) {
+            return "--no-target-directory (-T)";
+        }
+        if (invocation.recursive()) {
+            return "copying directories (-r)";
+        }
+        if (invocation.noDereference()) {
+            return "copying a symbolic link as a link (-P)";
+        }
+        if (!invocation.preserve().isEmpty()) {
+            return "--preserve (-p)";
+        }
+        if (invocation.verbosity() != Invocation.Verbosity.NORMAL) {
+            return invocation.verbosity() == Invocation.Verbosity.QUIET ? "--quiet (-q)" : "--verbose (-v)";
+        }
+        if (invocation.json()) {
+            return "--json";
+        }
+        if (invocation.progress() != Invocation.Progress.AUTO) {
+            return invocation.progress() == Invocation.Progress.ALWAYS ? "--progress" : "--no-progress";
+        }
+        return null;
     }
 
     /** The command, wired to the given writers, with cp's exit codes and one-line error messages. */
@@ -287,12 +436,16 @@ public final class McpCommand implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(command);
         commandLine.setOut(out);
         commandLine.setErr(err);
-        commandLine.setParameterExceptionHandler((e, args) -> {
-            PrintWriter writer = e.getCommandLine().getErr();
-            writer.println("mcp: " + e.getMessage());
-            writer.println("Try 'mcp --help' for more information.");
-            writer.flush();
-            return EXIT_USAGE;
+        // As getopt: the last of a repeated option counts, and an option's value may begin with '-'.
+        commandLine.setOverwrittenOptionsAllowed(true);
+        commandLine.setAllowOptionsAsOptionParameters(true);
+        commandLine.setParameterExceptionHandler(Usage::handle);
+        commandLine.setExecutionStrategy(parseResult -> {
+            // cp's checks of the operands and of options together, unless only help was asked for.
+            if (!parseResult.isUsageHelpRequested() && !parseResult.isVersionHelpRequested()) {
+                command.invocation = command.parsedInvocation();
+            }
+            return new CommandLine.RunLast().execute(parseResult);
         });
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> command.report(e, cl.getErr()));
         // cp takes '@name' for a file name; picocli would read it as a file of arguments.
