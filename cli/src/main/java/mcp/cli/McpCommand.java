@@ -139,28 +139,28 @@ public final class McpCommand implements Callable<Integer> {
 
     // cp's options, in cp's words where they mean what cp's mean.
 
-    @Option(order = 1, names = {"-r", "-R", "--recursive"}, description = "Copy directories with what they hold.")
+    @Option(order = 1, names = {"-r", "-R", "--recursive"}, preprocessor = Flag.class, description = "Copy directories with what they hold.")
     void setRecursive(boolean on) {
         given.recursive();
     }
 
-    @Option(order = 2, names = {"-a", "--archive"}, description = "Same as -R -P --preserve=all: a tree as it is.")
+    @Option(order = 2, names = {"-a", "--archive"}, preprocessor = Flag.class, description = "Same as -R -P --preserve=all: a tree as it is.")
     void setArchive(boolean on) {
         given.archive();
     }
 
-    @Option(order = 3, names = {"-L", "--dereference"}, description = "Always follow symbolic links in SOURCE, in trees too.")
+    @Option(order = 3, names = {"-L", "--dereference"}, preprocessor = Flag.class, description = "Always follow symbolic links in SOURCE, in trees too.")
     void setDereference(boolean on) {
         given.noDereference(false);
     }
 
-    @Option(order = 4, names = {"-P", "--no-dereference"},
+    @Option(order = 4, names = {"-P", "--no-dereference"}, preprocessor = Flag.class,
             description = "Never follow symbolic links in SOURCE: copy them as links (the default with -r).")
     void setNoDereference(boolean on) {
         given.noDereference(true);
     }
 
-    @Option(order = 5, names = "-p", description = "Same as --preserve=mode,ownership,timestamps.")
+    @Option(order = 5, names = "-p", preprocessor = Flag.class, description = "Same as --preserve=mode,ownership,timestamps.")
     void setPreserveDefault(boolean on) {
         given.preserveDefault();
     }
@@ -179,30 +179,30 @@ public final class McpCommand implements Callable<Integer> {
         given.targetDirectory(directory);
     }
 
-    @Option(order = 8, names = {"-T", "--no-target-directory"}, description = "Treat DEST as a normal file, even a directory.")
+    @Option(order = 8, names = {"-T", "--no-target-directory"}, preprocessor = Flag.class, description = "Treat DEST as a normal file, even a directory.")
     void setNoTargetDirectory(boolean on) {
         given.noTargetDirectory();
     }
 
-    @Option(order = 9, names = {"-v", "--verbose"}, description = "Name each file as it is copied.")
+    @Option(order = 9, names = {"-v", "--verbose"}, preprocessor = Flag.class, description = "Name each file as it is copied.")
     void setVerbose(boolean on) {
         given.verbose();
     }
 
     // mcp's own.
 
-    @Option(order = 10, names = {"-q", "--quiet"}, description = "Say nothing but errors; no progress line unless --progress.")
+    @Option(order = 10, names = {"-q", "--quiet"}, preprocessor = Flag.class, description = "Say nothing but errors; no progress line unless --progress.")
     void setQuiet(boolean on) {
         given.quiet();
     }
 
-    @Option(order = 11, names = "--progress", negatable = true,
+    @Option(order = 11, names = "--progress", negatable = true, preprocessor = Flag.class,
             description = "Draw a progress line on stderr, or not (default: when stderr is a terminal and not -q).")
     void setProgress(boolean drawn) {
         given.progress(drawn);
     }
 
-    @Option(order = 12, names = "--json", description = "Report on stdout as JSON lines: each file copied, each failure.")
+    @Option(order = 12, names = "--json", preprocessor = Flag.class, description = "Report on stdout as JSON lines: each file copied, each failure.")
     void setJson(boolean on) {
         given.json();
     }
@@ -271,7 +271,7 @@ public final class McpCommand implements Callable<Integer> {
         given.stats(format);
     }
 
-    @Option(order = 18, names = "--debug", description = "On failure, print the stack trace too.")
+    @Option(order = 18, names = "--debug", preprocessor = Flag.class, description = "On failure, print the stack trace too.")
     void setDebug(boolean on) {
         given.debug();
     }
@@ -295,6 +295,25 @@ public final class McpCommand implements Callable<Integer> {
         public boolean preprocess(Stack<String> args, CommandSpec commandSpec, ArgSpec argSpec, Map<String, Object> info) {
             if (" ".equals(info.get("separator"))) {
                 args.push(((OptionSpec) argSpec).fallbackValue());
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Refuses a value attached to an option that takes none, as getopt does: picocli would take
+     * {@code --recursive=false} as a boolean value, and turn recursion on.
+     */
+    static final class Flag implements CommandLine.IParameterPreprocessor {
+        @Override
+        public boolean preprocess(Stack<String> args, CommandSpec commandSpec, ArgSpec argSpec, Map<String, Object> info) {
+            if ("=".equals(info.get("separator"))) {
+                String name = ((OptionSpec) argSpec).longestName();
+                if (Boolean.TRUE.equals(info.get("negated"))) {
+                    name = "--no-" + name.substring(2);
+                }
+                Usage.Error error = Usage.noArgumentAllowed(name);
+                throw new CommandLine.ParameterException(commandSpec.commandLine(), error.getMessage(), error);
             }
             return false;
         }

@@ -87,6 +87,10 @@ final class Usage {
         return new Error("cannot combine --quiet (-q) and --verbose (-v)");
     }
 
+    static Error noArgumentAllowed(String longName) {
+        return new Error("option '" + longName + "' doesn't allow an argument");
+    }
+
     static Error invalidProcesses(String value) {
         return new Error("invalid number of processes: " + quote(value) + " (from 1 to " + McpCommand.MAX_PROCESSES + ")");
     }
@@ -153,7 +157,7 @@ final class Usage {
         if (arg != null && arg.isOption() && e.getValue() != null) {
             OptionSpec option = (OptionSpec) arg;
             if (option.arity().max() == 0) {
-                return "option '" + option.longestName() + "' doesn't allow an argument";
+                return noArgumentAllowed(option.longestName()).getMessage();
             }
             List<String> valid = candidates(option);
             if (!valid.isEmpty()) {
