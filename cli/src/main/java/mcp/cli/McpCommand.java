@@ -456,6 +456,7 @@ public final class McpCommand implements Callable<Integer> {
         commandLine.setOut(out);
         commandLine.setErr(err);
         // As getopt: the last of a repeated option counts, and an option's value may begin with '-'.
+        // Not its abbreviated long options: picocli's matching takes "-" (standard input) for one.
         commandLine.setOverwrittenOptionsAllowed(true);
         commandLine.setAllowOptionsAsOptionParameters(true);
         commandLine.setParameterExceptionHandler(Usage::handle);

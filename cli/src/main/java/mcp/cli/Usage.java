@@ -189,8 +189,8 @@ final class Usage {
         if (argument.startsWith("--")) {
             int equals = argument.indexOf('=');
             String name = equals < 0 ? argument : argument.substring(0, equals);
-            String cp = CP_ONLY.get(name);
-            return cp != null ? cpOnly(name, cp) : "unrecognized option " + quote(argument);
+            String cpName = cpOnlyLongName(name);
+            return cpName != null ? cpOnly(cpName, CP_ONLY.get(cpName)) : "unrecognized option " + quote(argument);
         }
         if (argument.startsWith("-") && argument.length() > 1) {
             for (int i = 1; i < argument.length(); i++) {
@@ -207,6 +207,19 @@ final class Usage {
             }
         }
         return extraOperand(argument).getMessage();
+    }
+
+    /**
+     * The long option of {@link #CP_ONLY} that {@code name} names in full or, as cp's getopt takes
+     * abbreviations, as the prefix of only it; or null. (mcp's own long options are not
+     * abbreviated: picocli's matching of abbreviations takes "-", standard input, for one.)
+     */
+    private static String cpOnlyLongName(String name) {
+        if (CP_ONLY.containsKey(name)) {
+            return name;
+        }
+        List<String> matches = CP_ONLY.keySet().stream().filter(cp -> cp.startsWith("--") && cp.startsWith(name)).toList();
+        return name.length() > 2 && matches.size() == 1 ? matches.get(0) : null;
     }
 
     /** {@code cp's option '-i' (--interactive) is not supported}, and what mcp takes instead. */

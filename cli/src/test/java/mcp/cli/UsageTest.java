@@ -80,6 +80,14 @@ class UsageTest {
     }
 
     @Test
+    void anAbbreviationOfCpsOptionIsNamedInFull() {
+        String taken = "\nmcp takes cp's -a, -L, -P, -p, --preserve, -r, -R, -t, -T and -v, and options of its own";
+        assertUsage("--ref|a|b", "cp's option '--reflink' is not supported" + taken);
+        assertUsage("--no-clob|a|b", "cp's option '--no-clobber' is not supported" + taken);
+        assertUsage("--remove|a|b", "cp's option '--remove-destination' is not supported" + taken);
+    }
+
+    @Test
     void missingValuesNameTheOptionAsTyped() {
         assertUsage("a|b|-n", "option requires an argument -- 'n'");
         assertUsage("a|b|-rn", "option requires an argument -- 'n'");
