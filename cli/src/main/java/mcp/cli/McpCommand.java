@@ -9,7 +9,10 @@ import java.util.Properties;
 import java.util.Stack;
 import java.util.concurrent.Callable;
 import mcp.copy.Coordinator;
+import mcp.copy.CopyException;
 import mcp.copy.CopyMethod;
+import mcp.copy.CopyRequest;
+import mcp.copy.FileReport;
 import mcp.copy.Stats;
 import mcp.copy.WorkerBudget;
 import mcp.copy.WorkerLauncher;
@@ -247,7 +250,9 @@ public final class McpCommand implements Callable<Integer> {
 
     /** Says what failed in one line (and the stack trace with {@code --debug}). */
     private int report(Exception e, PrintWriter err) {
-        err.println("mcp: " + (e instanceof McpException ? e.getMessage() : Messages.describe(e)));
+        String message = e instanceof CopyException ? Messages.failure(((CopyException) e).failure())
+                : e instanceof McpException ? e.getMessage() : Messages.describe(e);
+        err.println("mcp: " + message);
         if (debug) {
             e.printStackTrace(err);
         }
@@ -256,13 +261,13 @@ public final class McpCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws McpException {
+    public Integer call() throws McpException, CopyException {
         stats.enter(Stats.Phase.OPEN);
-        Coordinator.Outcome outcome = null;
+        FileReport.Outcome outcome = null;
         try (CopyRequest request = Operands.resolve(source, dest, Posix.umask())) {
-            outcome = new Coordinator(launcher, processes, chunkBytes, verify == Verify.media, method.chosen(), stats)
-                    .copy(request);
-            return outcome == Coordinator.Outcome.COPIED ? EXIT_OK : EXIT_NOT_DURABLE;
+            outcome = new Coordinator(launcher, processes, chunkBytes, verify == Verify.media, method.chosen(), stats,
+                    new Said(err)).copy(request).outcome();
+            return outcome == FileReport.Outcome.COPIED ? EXIT_OK : EXIT_NOT_DURABLE;
         } finally {
             if (statsFormat != null) {
                 stats.end();

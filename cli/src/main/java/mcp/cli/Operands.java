@@ -2,6 +2,7 @@ package mcp.cli;
 
 import static mcp.cli.Messages.quote;
 
+import mcp.copy.CopyRequest;
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.FileStatus;
 import mcp.nativebridge.NativeFile;

@@ -1,7 +1,5 @@
 package mcp.copy;
 
-import static mcp.cli.Messages.quote;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import mcp.cli.CopyRequest;
-import mcp.cli.McpException;
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.FileStatus;
 import mcp.nativebridge.Mapping;
@@ -85,20 +81,15 @@ public final class Coordinator {
             0x42494e4dL,    // binfmt_misc
             0xf97cff8cL);   // selinuxfs
 
-    /** How a copy ended, when it did not fail. */
-    public enum Outcome {
-        /** DEST holds the verified copy, durably. */
-        COPIED,
-        /** DEST holds the verified copy, but its directory could not be synced: the rename may not survive a crash. */
-        COPIED_NOT_DURABLE
-    }
-
     private final WorkerLauncher launcher;
     private final int processes;
     private final long chunkBytes;
     private final boolean verifyMedia;
     private final Optional<CopyMethod> method;
     private final Stats stats;
+    private final Events events;
+    /** Chunks of the current file copied again after a failed verification. */
+    private int recopied;
     private final WorkerBudget budget = WorkerBudget.ofThisMachine();
 
     /**
@@ -109,27 +100,35 @@ public final class Coordinator {
      * @param method how chunks are copied, or empty to choose by the copy's file system
      *        ({@link CopyMethod#forFileSystem})
      * @param stats told of each phase from {@link Stats.Phase#PLAN} on, and of what is copied how
+     * @param events told of what the user may want to know as it happens
      */
     public Coordinator(WorkerLauncher launcher, int processes, long chunkBytes, boolean verifyMedia,
-            Optional<CopyMethod> method, Stats stats) {
+            Optional<CopyMethod> method, Stats stats, Events events) {
         this.launcher = launcher;
         this.processes = processes;
         this.chunkBytes = chunkBytes;
         this.verifyMedia = verifyMedia;
         this.method = method;
         this.stats = stats;
+        this.events = events;
     }
 
-    public Outcome copy(CopyRequest request) throws McpException {
+    /**
+     * Copies one file: DEST is replaced by a verified copy, or left as it was and the failure thrown.
+     *
+     * @return what was copied; the outcome is {@link FileReport.Outcome#COPIED} or {@link FileReport.Outcome#COPIED_NOT_DURABLE}
+     */
+    public FileReport copy(CopyRequest request) throws CopyException {
         stats.enter(Stats.Phase.PLAN);
+        recopied = 0;
         if (request.writesThrough()) {
-            writeThrough(request);
-            return Outcome.COPIED;
+            long bytes = writeThrough(request);
+            return new FileReport(request.sourceName(), request.targetName(), FileReport.Outcome.COPIED, bytes, 0, null);
         }
         boolean stream = streams(request);
         List<Chunk> chunks = stream ? List.of() : plan(request);
         stats.enter(Stats.Phase.SETUP);
-        Scratch scratch = Scratch.create(request);
+        Scratch scratch = Scratch.create(request, events);
         Thread onInterrupt = new Thread(scratch::interrupt, "mcp-interrupted");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
@@ -144,8 +143,9 @@ public final class Coordinator {
                 checkSourceUnchanged(request);
             }
             stats.enter(Stats.Phase.COMMIT);
-            return commit(request, scratch);
-        } catch (McpException | RuntimeException e) {
+            FileReport.Outcome outcome = commit(request, scratch, events);
+            return new FileReport(request.sourceName(), request.targetName(), outcome, stats.bytes(), recopied, null);
+        } catch (CopyException | RuntimeException e) {
             scratch.awaitExitIfInterrupted();
             throw e;
         } finally {
@@ -164,7 +164,7 @@ public final class Coordinator {
      * nothing (procfs, sysfs), it claims to be empty (such files are often not), or it cannot be
      * mapped (tried on its first page).
      */
-    private static boolean streams(CopyRequest request) throws McpException {
+    private static boolean streams(CopyRequest request) throws CopyException {
         FileStatus status = request.sourceStatus();
         if (!status.isRegularFile() || status.sizeBytes() == 0) {
             return true;
@@ -179,19 +179,19 @@ public final class Coordinator {
             if (e.call().equals("mmap")) {
                 return true;
             }
-            throw new McpException("cannot stat " + quote(request.sourceName()) + ": " + e.reason(), e);
+            throw new CopyException(Failure.of(Failure.Kind.STAT, request.sourceName(), null, e, false), e);
         }
     }
 
     /** The chunks of the source's data, checked before any space is reserved. */
-    private List<Chunk> plan(CopyRequest request) throws McpException {
+    private List<Chunk> plan(CopyRequest request) throws CopyException {
         long pageSize = Posix.pageSize();
         long size = request.sourceStatus().sizeBytes();
         List<long[]> extents;
         try {
             extents = Extents.of(request.source(), size, pageSize);
         } catch (ErrnoException e) {
-            throw new McpException("error reading " + quote(request.sourceName()) + ": " + e.reason(), e);
+            throw new CopyException(Failure.of(Failure.Kind.READ, request.sourceName(), request.targetName(), e, false), e);
         }
         long dataBytes = extents.stream().mapToLong(extent -> extent[1] - extent[0]).sum();
         stats.mode(Stats.Mode.IN_PROCESS);
@@ -202,13 +202,13 @@ public final class Coordinator {
         try {
             return ChunkPlan.split(0, extents, chunk, pageSize);
         } catch (IllegalArgumentException e) {
-            throw new McpException("cannot copy " + quote(request.sourceName()) + ": " + e.getMessage()
-                    + "; choose a larger --chunk-size");
+            throw new CopyException(Failure.of(Failure.Kind.CHUNK_SIZE, request.sourceName(), request.targetName(),
+                    e.getMessage(), false));
         }
     }
 
     /** Reserves the blocks of the source's data ranges, so that a full disk fails here, and sets the copy's size. */
-    private static void prepare(CopyRequest request, Scratch scratch, List<Chunk> chunks) throws McpException {
+    private static void prepare(CopyRequest request, Scratch scratch, List<Chunk> chunks) throws CopyException {
         try {
             for (Chunk chunk : chunks) {
                 if (!scratch.part.reserve(chunk.offset(), chunk.lengthBytes())) {
@@ -217,11 +217,11 @@ public final class Coordinator {
             }
             scratch.part.truncate(request.sourceStatus().sizeBytes());
         } catch (ErrnoException e) {
-            throw new McpException("error writing " + quote(request.targetName()) + ": " + e.reason(), e);
+            throw new CopyException(Failure.of(Failure.Kind.WRITE, request.sourceName(), request.targetName(), e, false), e);
         }
     }
 
-    private void copyChunks(CopyRequest request, Scratch scratch, List<Chunk> chunks) throws McpException {
+    private void copyChunks(CopyRequest request, Scratch scratch, List<Chunk> chunks) throws CopyException {
         long pageSize = Posix.pageSize();
         long dataBytes = chunks.stream().mapToLong(Chunk::lengthBytes).sum();
         boolean inProcess = processes == 1 || dataBytes <= IN_PROCESS_MAX_BYTES;
@@ -229,8 +229,7 @@ public final class Coordinator {
         int workers = inProcess ? 1 : Math.min(processes, chunks.size());
         if (workers > budget.limit()) {
             if (budget.boundByMemory(workers)) {
-                System.err.println("mcp: using " + budget.limit() + " worker processes, not " + processes + ": "
-                        + budget.reason());
+                events.workersLimited(processes, budget.limit(), budget.reason());
             }
             workers = budget.limit();
         }
@@ -266,25 +265,25 @@ public final class Coordinator {
                     }
                     if (round == MAX_ROUNDS) {
                         Chunk bad = control.chunk(mismatched.get(0));
-                        throw new McpException("verification of " + quote(request.targetName()) + " failed: bytes "
-                                + bad.offset() + ".." + bad.end() + " differ from " + quote(request.sourceName()) + " after "
-                                + round + " attempts; " + quote(request.targetName()) + " was left as it was");
+                        throw new CopyException(Failure.of(Failure.Kind.VERIFY, request.sourceName(), request.targetName(),
+                                "bytes " + bad.offset() + ".." + bad.end() + ", " + round + " attempts", true));
                     }
                     for (int index : mismatched) {
                         control.reset(index, ControlFile.DONE);
                     }
+                    recopied += mismatched.size();
                 }
             }
         } catch (ErrnoException e) {
-            throw new McpException("error writing " + quote(request.targetName()) + ": " + e.reason(), e);
+            throw new CopyException(Failure.of(Failure.Kind.WRITE, request.sourceName(), request.targetName(), e, false), e);
         } catch (IOException e) {
-            throw new McpException("error copying " + quote(request.sourceName()) + " to " + quote(request.targetName())
-                    + ": " + e.getMessage(), e);
+            throw new CopyException(Failure.of(Failure.Kind.COPY, request.sourceName(), request.targetName(),
+                    e.getMessage(), false), e);
         }
     }
 
     /** Copies every pending chunk on this thread, with the same worker code a worker JVM runs. */
-    private static void runInProcess(CopyRequest request, ControlFile control) throws McpException {
+    private static void runInProcess(CopyRequest request, ControlFile control) throws CopyException {
         try (Worker worker = new Worker(control, 0)) {
             worker.run();
         } catch (CopyFailure e) {
@@ -300,7 +299,7 @@ public final class Coordinator {
      * a worker or the coordinator's copy reports fails the copy with it.
      */
     private void runWorkers(CopyRequest request, ControlFile control, Scratch scratch, int count)
-            throws McpException, IOException {
+            throws CopyException, IOException {
         int replacements = 0;
         for (int slot = 1; slot <= count; slot++) {
             scratch.started(start(control, scratch, slot));
@@ -335,9 +334,9 @@ public final class Coordinator {
                     control.release(worker.process.pid());
                     if (replacements == MAX_REPLACEMENTS) {
                         control.requestStop();
-                        throw new McpException("error copying " + quote(request.sourceName()) + " to "
-                                + quote(request.targetName()) + ": " + describeExit(worker) + ", and " + MAX_REPLACEMENTS
-                                + " workers before it; " + quote(request.targetName()) + " was left as it was");
+                        throw new CopyException(Failure.of(Failure.Kind.WORKERS_LOST, request.sourceName(),
+                                request.targetName(), describeExit(worker) + ", and " + MAX_REPLACEMENTS + " workers before it",
+                                true));
                     }
                     replacements++;
                     stats.replaced();
@@ -440,46 +439,44 @@ public final class Coordinator {
         return "worker process " + worker.process.pid() + " " + how + (said.isEmpty() ? "" : " (" + said.get(0) + ")");
     }
 
-    /** The message for an error a worker recorded. */
-    private static McpException failure(CopyRequest request, WorkerError error) {
-        String source = quote(request.sourceName());
-        String target = quote(request.targetName());
-        String reason = error.errno() != 0 ? ErrnoException.of("", error.errno(), null).reason() : error.message();
-        String what;
+    /** The failure for an error a worker recorded. */
+    private static CopyException failure(CopyRequest request, WorkerError error) {
+        Failure.Kind kind;
         switch (error.kind()) {
             case SOURCE_CHANGED:
-                what = source + " changed while it was being copied";
+                kind = Failure.Kind.SOURCE_CHANGED;
                 break;
             case SOURCE_READ:
-                what = "error reading " + source + ": " + reason;
+                kind = Failure.Kind.READ;
                 break;
             case TARGET_WRITE:
-                what = "error writing " + target + ": " + reason;
+                kind = Failure.Kind.WRITE;
                 break;
             default:
-                what = "error copying " + source + " to " + target + ": " + error.message();
+                kind = Failure.Kind.COPY;
                 break;
         }
-        return new McpException(what + "; " + target + " was left as it was");
+        return new CopyException(new Failure(kind, request.sourceName(), request.targetName(), null, error.errno(),
+                error.message(), true));
     }
 
-    private static void checkSourceUnchanged(CopyRequest request) throws McpException {
+    private static void checkSourceUnchanged(CopyRequest request) throws CopyException {
         try {
             if (!request.source().status().isUnchangedSince(request.sourceStatus())) {
                 throw sourceChanged(request);
             }
         } catch (ErrnoException e) {
-            throw new McpException("cannot stat " + quote(request.sourceName()) + ": " + e.reason(), e);
+            throw new CopyException(Failure.of(Failure.Kind.STAT, request.sourceName(), null, e, false), e);
         }
     }
 
-    private static McpException sourceChanged(CopyRequest request) {
-        return new McpException(quote(request.sourceName()) + " changed while it was being copied; "
-                + quote(request.targetName()) + " was left as it was");
+    private static CopyException sourceChanged(CopyRequest request) {
+        return new CopyException(Failure.of(Failure.Kind.SOURCE_CHANGED, request.sourceName(), request.targetName(),
+                (String) null, true));
     }
 
     /** Streams the source into the temporary file, then reads the copy back against the bytes' checksum. */
-    private void stream(CopyRequest request, Scratch scratch) throws McpException {
+    private void stream(CopyRequest request, Scratch scratch) throws CopyException {
         stats.mode(Stats.Mode.STREAM);
         Streamer.Streamed streamed = stream(request, scratch.part);
         try {
@@ -490,31 +487,30 @@ public final class Coordinator {
             }
             long size = scratch.part.status().sizeBytes();
             if (size != streamed.bytes() || (size > 0 && Verifier.crc32c(scratch.part, 0, size) != streamed.crc32c())) {
-                throw new McpException("verification of " + quote(request.targetName()) + " failed: it differs from what was read of "
-                        + quote(request.sourceName()) + "; " + quote(request.targetName()) + " was left as it was");
+                throw new CopyException(Failure.of(Failure.Kind.VERIFY, request.sourceName(), request.targetName(),
+                        (String) null, true));
             }
         } catch (ErrnoException e) {
-            throw new McpException("error writing " + quote(request.targetName()) + ": " + e.reason(), e);
+            throw new CopyException(Failure.of(Failure.Kind.WRITE, request.sourceName(), request.targetName(), e, false), e);
         }
     }
 
     /** DEST is a FIFO or a device: the bytes are written into it, as cp does; nothing can be read back. */
-    private void writeThrough(CopyRequest request) throws McpException {
+    private long writeThrough(CopyRequest request) throws CopyException {
         stats.mode(Stats.Mode.WRITE_THROUGH);
-        stream(request, request.existing());
+        return stream(request, request.existing()).bytes();
     }
 
     /** Streams the source into {@code target}, naming the file whose read or write failed. */
-    private Streamer.Streamed stream(CopyRequest request, NativeFile target) throws McpException {
+    private Streamer.Streamed stream(CopyRequest request, NativeFile target) throws CopyException {
         stats.enter(Stats.Phase.COPY);
         try {
             Streamer.Streamed streamed = Streamer.copy(request.source(), target);
             stats.bytes(streamed.bytes());
             return streamed;
         } catch (Streamer.StreamException e) {
-            throw e.reading
-                    ? new McpException("error reading " + quote(request.sourceName()) + ": " + e.errno().reason(), e)
-                    : new McpException("error writing " + quote(request.targetName()) + ": " + e.errno().reason(), e);
+            throw new CopyException(Failure.of(e.reading ? Failure.Kind.READ : Failure.Kind.WRITE, request.sourceName(),
+                    request.targetName(), e.errno(), false), e);
         }
     }
 
@@ -522,12 +518,12 @@ public final class Coordinator {
      * Gives the copy DEST's attributes, syncs it, and renames it over DEST, unless the coordinator
      * was interrupted first.
      */
-    private static Outcome commit(CopyRequest request, Scratch scratch) throws McpException {
+    private static FileReport.Outcome commit(CopyRequest request, Scratch scratch, Events events) throws CopyException {
         Attributes.apply(request, scratch.part);
         try {
             scratch.part.sync();
         } catch (ErrnoException e) {
-            throw new McpException("error writing " + quote(request.targetName()) + ": " + e.reason(), e);
+            throw new CopyException(Failure.of(Failure.Kind.WRITE, request.sourceName(), request.targetName(), e, false), e);
         }
         synchronized (scratch) {
             if (scratch.interrupted) {
@@ -537,15 +533,13 @@ public final class Coordinator {
         }
         try {
             request.directory().sync();
-            return Outcome.COPIED;
+            return FileReport.Outcome.COPIED;
         } catch (ErrnoException e) {
             // A directory mcp may not read is open as a path only (Operands), which fsync refuses with
             // EBADF: what kept it from being synced is the permission to read it, not a bad descriptor.
-            String reason = e.errno() == ErrnoException.EBADF ? ErrnoException.of("open", ErrnoException.EACCES, null).reason()
-                    : e.reason();
-            System.err.println("mcp: warning: " + quote(request.targetName()) + " was replaced by the verified copy, but its "
-                    + "directory could not be synced (" + reason + "): the replacement may not survive a crash");
-            return Outcome.COPIED_NOT_DURABLE;
+            int errno = e.errno() == ErrnoException.EBADF ? ErrnoException.EACCES : e.errno();
+            events.warning(new Events.Warning(Events.Warning.Kind.DIRECTORY_NOT_SYNCED, request.targetName(), errno));
+            return FileReport.Outcome.COPIED_NOT_DURABLE;
         }
     }
 
@@ -557,6 +551,7 @@ public final class Coordinator {
      */
     private static final class Scratch {
         final CopyRequest request;
+        final Events events;
         final String stem;
         final NativeFile part;
         NativeFile control;
@@ -567,15 +562,16 @@ public final class Coordinator {
         private boolean interrupted;
         private boolean committed;
 
-        private Scratch(CopyRequest request, String stem, NativeFile part, FileStatus partStatus) {
+        private Scratch(CopyRequest request, Events events, String stem, NativeFile part, FileStatus partStatus) {
             this.request = request;
+            this.events = events;
             this.stem = stem;
             this.part = part;
             this.partStatus = partStatus;
         }
 
         /** Creates the temporary file beside DEST: {@code O_EXCL | O_NOFOLLOW}, mode 0600. */
-        static Scratch create(CopyRequest request) throws McpException {
+        static Scratch create(CopyRequest request, Events events) throws CopyException {
             String stem = "." + shortened(request.leaf()) + "." + String.format("%016x", ThreadLocalRandom.current().nextLong());
             NativeFile part;
             try {
@@ -584,16 +580,15 @@ public final class Coordinator {
             } catch (ErrnoException e) {
                 if (request.existing() != null && e.errno() == ErrnoException.EACCES) {
                     // The directory by the name it was opened by: DEST's, or where a symbolic link at DEST led.
-                    throw new McpException("cannot replace " + quote(request.targetName()) + ": its directory "
-                            + quote(request.directory().name()) + " is not writable "
-                            + "(mcp replaces a file by renaming a verified copy over it, and never writes into it in place)", e);
+                    throw new CopyException(Failure.of(Failure.Kind.DIRECTORY_NOT_WRITABLE, request.sourceName(),
+                            request.targetName(), e, false).withDetail(request.directory().name()), e);
                 }
-                throw new McpException("cannot create regular file " + quote(request.targetName()) + ": " + e.reason(), e);
+                throw new CopyException(Failure.of(Failure.Kind.CREATE, request.sourceName(), request.targetName(), e, false), e);
             }
             try {
-                return new Scratch(request, stem, part, part.status());
+                return new Scratch(request, events, stem, part, part.status());
             } catch (ErrnoException e) {
-                throw new McpException("cannot create regular file " + quote(request.targetName()) + ": " + e.reason(), e);
+                throw new CopyException(Failure.of(Failure.Kind.CREATE, request.sourceName(), request.targetName(), e, false), e);
             }
         }
 
@@ -631,22 +626,22 @@ public final class Coordinator {
          * checks afterwards that DEST is that file: another user who can write the directory could
          * have put something else under either name.
          */
-        void rename() throws McpException {
+        void rename() throws CopyException {
             String partName = stem + ".mcp-part";
-            String target = quote(request.targetName());
+            String target = request.targetName();
             try {
                 if (!isOurs(partName, partStatus)) {
-                    throw new McpException("the temporary copy of " + target + " was replaced by another process; "
-                            + target + " was left as it was");
+                    throw new CopyException(Failure.of(Failure.Kind.SCRATCH_REPLACED, request.sourceName(), target,
+                            (String) null, true));
                 }
                 NativeFile.rename(request.directory(), partName, request.directory(), request.leaf());
                 committed = true;
                 if (!isOurs(request.leaf(), partStatus)) {
-                    throw new McpException(target + " was replaced by another process while mcp renamed the verified copy over it");
+                    throw new CopyException(Failure.of(Failure.Kind.TARGET_REPLACED, request.sourceName(), target,
+                            (String) null, false));
                 }
             } catch (ErrnoException e) {
-                throw new McpException("cannot replace " + target + ": " + e.reason()
-                        + (committed ? "" : "; " + target + " was left as it was"), e);
+                throw new CopyException(Failure.of(Failure.Kind.REPLACE, request.sourceName(), target, e, !committed), e);
             }
         }
 
@@ -730,7 +725,7 @@ public final class Coordinator {
                     NativeFile.unlink(request.directory(), name);
                 }
             } catch (ErrnoException e) {
-                System.err.println("mcp: cannot remove " + quote(name) + ": " + e.reason());
+                events.warning(new Events.Warning(Events.Warning.Kind.SCRATCH_NOT_REMOVED, name, e.errno()));
             }
             try {
                 file.close();
