@@ -161,7 +161,7 @@ public final class NativeFile implements AutoCloseable {
     /** {@code readlinkat}, with a larger buffer until the contents fit; errors name {@code nameForErrors}. */
     private static String readLink(int directory, String name, String nameForErrors) throws ErrnoException {
         byte[] path = FileNames.encodeForC(name);
-        for (int size = 4096; ; size *= 2) {
+        for (int size = 256; ; size *= 2) {
             byte[] buffer = new byte[size];
             long length = LibC.readlinkat(directory, path, buffer, size);
             if (length == -1) {
