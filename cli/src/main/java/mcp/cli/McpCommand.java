@@ -265,8 +265,8 @@ public final class McpCommand implements Callable<Integer> {
         stats.enter(Stats.Phase.OPEN);
         FileReport.Outcome outcome = null;
         try (CopyRequest request = Operands.resolve(source, dest, Posix.umask())) {
-            outcome = new Coordinator(launcher, processes, chunkBytes, verify == Verify.media, method.chosen(), stats,
-                    new Said(err)).copy(request).outcome();
+            outcome = new Coordinator(launcher, processes, chunkBytes, verify == Verify.media, method.chosen(), stats)
+                    .copy(request, new Said(err)).outcome();
             return outcome == FileReport.Outcome.COPIED ? EXIT_OK : EXIT_NOT_DURABLE;
         } finally {
             if (statsFormat != null) {

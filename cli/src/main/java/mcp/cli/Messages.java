@@ -293,6 +293,16 @@ public final class Messages {
             case REPLACED_IN_SOURCE:
                 what = source + " was replaced while mcp was copying it";
                 break;
+            case OVERWRITE_DIRECTORY:
+                what = "cannot overwrite directory " + target + " with non-directory";
+                break;
+            case OVERWRITE_NON_DIRECTORY:
+                what = "cannot overwrite non-directory " + target + " with directory " + source;
+                break;
+            case DEST_HARD_LINKED:
+                what = "cannot replace " + target + ": it has " + f.detail() + " hard links, which a replacement by rename"
+                        + " would leave holding the old content (mcp never writes into DEST in place)";
+                break;
             default:
                 throw new IllegalArgumentException("no words for " + f.kind());
         }

@@ -57,7 +57,13 @@ public record Failure(Kind kind, String source, String target, String call, int 
         /** A directory of the source tree could not be listed or opened. */
         READ_DIRECTORY,
         /** The source changed identity between the plan and the copy (a name now leads elsewhere). */
-        REPLACED_IN_SOURCE
+        REPLACED_IN_SOURCE,
+        /** A directory is in the way of a file's copy. */
+        OVERWRITE_DIRECTORY,
+        /** A file that is not a directory is in the way of a directory's copy. */
+        OVERWRITE_NON_DIRECTORY,
+        /** The destination has other hard links, which a replacement by rename would leave with the old content; detail: how many. */
+        DEST_HARD_LINKED
     }
 
     /** A failure of {@code kind} caused by {@code e}: its call and errno. */
