@@ -76,6 +76,14 @@ final class ProgressMeter implements AutoCloseable {
     }
 
     /**
+     * {@link #start(Supplier, PrintWriter, int, long)} as mcp runs it: {@link #columns(Map)} of
+     * this process's environment, refreshed every {@link #REFRESH_MILLIS}.
+     */
+    static ProgressMeter start(Supplier<Figures> source, PrintWriter terminal) {
+        return start(source, terminal, columns(System.getenv()), REFRESH_MILLIS);
+    }
+
+    /**
      * Whether to show a progress line: always with {@code --progress} ({@code forced}, which wins
      * over {@code -q} as the more particular wish), never with {@code -q} ({@code quiet}), and
      * otherwise when standard error is a terminal, i.e. when a person is likely to watch it.
