@@ -13,7 +13,7 @@ import java.util.Set;
  *
  * @param sources the files (or, with {@code recursive}, trees) to copy, in the order given; never empty
  * @param destination DEST: the last operand, or the directory of {@code -t}
- * @param target how {@code destination} is taken
+ * @param target how {@code destination} is taken, as {@link Operands} takes it
  * @param recursive -r, -R, -a: directories are copied with what they hold
  * @param noDereference symbolic links are copied as links, never followed: -P, -a, or cp's default with -r (unless -L)
  * @param preserve what of the source's attributes the copy keeps beyond cp's default (none with none given)
@@ -27,20 +27,10 @@ import java.util.Set;
  * @param debug stack traces with errors
  * @param stats how --stats reports, or null without it
  */
-public record Invocation(List<String> sources, String destination, Target target, boolean recursive,
+public record Invocation(List<String> sources, String destination, Operands.Target target, boolean recursive,
                          boolean noDereference, Set<Preserved> preserve, Verbosity verbosity, boolean json,
                          Progress progress, int processes, long chunkBytes, McpCommand.Verify verify,
                          McpCommand.Method method, boolean debug, McpCommand.StatsFormat stats) {
-    /** How DEST is taken, as cp takes it. */
-    public enum Target {
-        /** DEST is the last operand: a directory to copy into if it is one, else the copy's name (one source only). */
-        LAST_OPERAND,
-        /** {@code -t DIR}: DEST is a directory to copy every source into. */
-        DIRECTORY,
-        /** {@code -T}: DEST is the copy's name, even if it is a directory. */
-        NO_DIRECTORY
-    }
-
     /** Attributes the copy can keep, by cp's names for them ({@code --preserve=mode,ownership,...}). */
     public enum Preserved {
         MODE("mode"),
@@ -88,7 +78,8 @@ public record Invocation(List<String> sources, String destination, Target target
 
     public Invocation {
         sources = List.copyOf(sources);
-        preserve = Collections.unmodifiableSet(preserve.isEmpty() ? EnumSet.noneOf(Preserved.class) : EnumSet.copyOf(preserve));
+        preserve = Collections.unmodifiableSet(
+                preserve.isEmpty() ? EnumSet.noneOf(Preserved.class) : EnumSet.copyOf(preserve));
     }
 
     /** The source, if there is exactly one. */
@@ -272,7 +263,7 @@ public record Invocation(List<String> sources, String destination, Target target
             if (operands.size() <= (toDirectory ? 0 : 1)) {
                 throw operands.isEmpty() ? Usage.missingFileOperand() : Usage.missingDestination(operands.get(0));
             }
-            Target target = Target.LAST_OPERAND;
+            Operands.Target target = Operands.Target.LAST_OPERAND;
             List<String> sources = operands;
             String destination = targetDirectory;
             if (noTargetDirectory) {
@@ -282,10 +273,10 @@ public record Invocation(List<String> sources, String destination, Target target
                 if (operands.size() > 2) {
                     throw Usage.extraOperand(operands.get(2));
                 }
-                target = Target.NO_DIRECTORY;
+                target = Operands.Target.NO_DIRECTORY;
             }
             if (toDirectory) {
-                target = Target.DIRECTORY;
+                target = Operands.Target.DIRECTORY;
             } else {
                 sources = operands.subList(0, operands.size() - 1);
                 destination = operands.get(operands.size() - 1);

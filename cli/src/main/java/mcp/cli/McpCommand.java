@@ -11,7 +11,10 @@ import java.util.Properties;
 import java.util.Stack;
 import java.util.concurrent.Callable;
 import mcp.copy.Coordinator;
+import mcp.copy.CopyException;
 import mcp.copy.CopyMethod;
+import mcp.copy.CopyRequest;
+import mcp.copy.FileReport;
 import mcp.copy.Stats;
 import mcp.copy.WorkerBudget;
 import mcp.copy.WorkerLauncher;
@@ -139,17 +142,20 @@ public final class McpCommand implements Callable<Integer> {
 
     // cp's options, in cp's words where they mean what cp's mean.
 
-    @Option(order = 1, names = {"-r", "-R", "--recursive"}, preprocessor = Flag.class, description = "Copy directories with what they hold.")
+    @Option(order = 1, names = {"-r", "-R", "--recursive"}, preprocessor = Flag.class,
+            description = "Copy directories with what they hold.")
     void setRecursive(boolean on) {
         given.recursive();
     }
 
-    @Option(order = 2, names = {"-a", "--archive"}, preprocessor = Flag.class, description = "Same as -R -P --preserve=all: a tree as it is.")
+    @Option(order = 2, names = {"-a", "--archive"}, preprocessor = Flag.class,
+            description = "Same as -R -P --preserve=all: a tree as it is.")
     void setArchive(boolean on) {
         given.archive();
     }
 
-    @Option(order = 3, names = {"-L", "--dereference"}, preprocessor = Flag.class, description = "Always follow symbolic links in SOURCE, in trees too.")
+    @Option(order = 3, names = {"-L", "--dereference"}, preprocessor = Flag.class,
+            description = "Always follow symbolic links in SOURCE, in trees too.")
     void setDereference(boolean on) {
         given.noDereference(false);
     }
@@ -160,7 +166,8 @@ public final class McpCommand implements Callable<Integer> {
         given.noDereference(true);
     }
 
-    @Option(order = 5, names = "-p", preprocessor = Flag.class, description = "Same as --preserve=mode,ownership,timestamps.")
+    @Option(order = 5, names = "-p", preprocessor = Flag.class,
+            description = "Same as --preserve=mode,ownership,timestamps.")
     void setPreserveDefault(boolean on) {
         given.preserveDefault();
     }
@@ -179,19 +186,22 @@ public final class McpCommand implements Callable<Integer> {
         given.targetDirectory(directory);
     }
 
-    @Option(order = 8, names = {"-T", "--no-target-directory"}, preprocessor = Flag.class, description = "Treat DEST as a normal file, even a directory.")
+    @Option(order = 8, names = {"-T", "--no-target-directory"}, preprocessor = Flag.class,
+            description = "Treat DEST as a normal file, even a directory.")
     void setNoTargetDirectory(boolean on) {
         given.noTargetDirectory();
     }
 
-    @Option(order = 9, names = {"-v", "--verbose"}, preprocessor = Flag.class, description = "Name each file as it is copied.")
+    @Option(order = 9, names = {"-v", "--verbose"}, preprocessor = Flag.class,
+            description = "Name each file as it is copied.")
     void setVerbose(boolean on) {
         given.verbose();
     }
 
     // mcp's own.
 
-    @Option(order = 10, names = {"-q", "--quiet"}, preprocessor = Flag.class, description = "Say nothing but errors; no progress line unless --progress.")
+    @Option(order = 10, names = {"-q", "--quiet"}, preprocessor = Flag.class,
+            description = "Say nothing but errors; no progress line unless --progress.")
     void setQuiet(boolean on) {
         given.quiet();
     }
@@ -202,7 +212,8 @@ public final class McpCommand implements Callable<Integer> {
         given.progress(drawn);
     }
 
-    @Option(order = 12, names = "--json", preprocessor = Flag.class, description = "Report on stdout as JSON lines: each file copied, each failure.")
+    @Option(order = 12, names = "--json", preprocessor = Flag.class,
+            description = "Report on stdout as JSON lines: each file copied, each failure.")
     void setJson(boolean on) {
         given.json();
     }
@@ -271,7 +282,8 @@ public final class McpCommand implements Callable<Integer> {
         given.stats(format);
     }
 
-    @Option(order = 18, names = "--debug", preprocessor = Flag.class, description = "On failure, print the stack trace too.")
+    @Option(order = 18, names = "--debug", preprocessor = Flag.class,
+            description = "On failure, print the stack trace too.")
     void setDebug(boolean on) {
         given.debug();
     }
@@ -373,7 +385,9 @@ public final class McpCommand implements Callable<Integer> {
 
     /** Says what failed in one line (and the stack trace with {@code --debug}). */
     private int report(Exception e, PrintWriter err) {
-        err.println("mcp: " + (e instanceof McpException ? e.getMessage() : Messages.describe(e)));
+        String message = e instanceof CopyException ? Messages.failure(((CopyException) e).failure())
+                : e instanceof McpException ? e.getMessage() : Messages.describe(e);
+        err.println("mcp: " + message);
         if (invocation != null && invocation.debug()) {
             e.printStackTrace(err);
         }
@@ -382,7 +396,7 @@ public final class McpCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws McpException {
+    public Integer call() throws McpException, CopyException {
         String missing = notImplemented(invocation);
         if (missing != null) {
             err.println("mcp: " + missing + " is not implemented yet");
@@ -391,11 +405,12 @@ public final class McpCommand implements Callable<Integer> {
         }
         StatsFormat statsFormat = invocation.stats();
         stats.enter(Stats.Phase.OPEN);
-        Coordinator.Outcome outcome = null;
+        FileReport.Outcome outcome = null;
         try (CopyRequest request = Operands.resolve(invocation.sources().get(0), invocation.destination(), Posix.umask())) {
             outcome = new Coordinator(launcher, invocation.processes(), invocation.chunkBytes(),
-                    invocation.verify() == Verify.media, invocation.method().chosen(), stats).copy(request);
-            return outcome == Coordinator.Outcome.COPIED ? EXIT_OK : EXIT_NOT_DURABLE;
+                    invocation.verify() == Verify.media, invocation.method().chosen(), stats)
+                    .copy(request, new Said(err)).outcome();
+            return outcome == FileReport.Outcome.COPIED ? EXIT_OK : EXIT_NOT_DURABLE;
         } finally {
             if (statsFormat != null) {
                 stats.end();
@@ -413,10 +428,10 @@ public final class McpCommand implements Callable<Integer> {
         if (!invocation.oneSource()) {
             return "copying several sources";
         }
-        if (invocation.target() == Invocation.Target.DIRECTORY) {
+        if (invocation.target() == Operands.Target.DIRECTORY) {
             return "--target-directory (-t)";
         }
-        if (invocation.target() == Invocation.Target.NO_DIRECTORY) {
+        if (invocation.target() == Operands.Target.NO_DIRECTORY) {
             return "--no-target-directory (-T)";
         }
         if (invocation.recursive()) {

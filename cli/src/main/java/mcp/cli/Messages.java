@@ -10,6 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
 import java.util.Map;
+import mcp.copy.Events;
+import mcp.copy.Failure;
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.FileNames;
 
@@ -220,5 +222,110 @@ public final class Messages {
     public static String describe(Throwable e) {
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getName() : message;
+    }
+
+    /** The engine's failure in cp's words, without the {@code mcp: } prefix. */
+    public static String failure(Failure f) {
+        String source = quote(f.source());
+        String target = quote(f.target());
+        String reason = f.errno() != 0 ? f.reason() : f.detail();
+        String what;
+        switch (f.kind()) {
+            case STAT:
+                what = "cannot stat " + (f.source() != null ? source : target) + ": " + reason;
+                break;
+            case READ:
+                what = "error reading " + source + ": " + reason;
+                break;
+            case WRITE:
+                what = "error writing " + target + ": " + reason;
+                break;
+            case CREATE:
+                what = "cannot create regular file " + target + ": " + reason;
+                break;
+            case SOURCE_CHANGED:
+                what = source + " changed while it was being copied";
+                break;
+            case VERIFY:
+                what = f.detail() == null
+                        ? "verification of " + target + " failed: it differs from what was read of " + source
+                        : "verification of " + target + " failed: " + verifyDetail(f.detail(), source);
+                break;
+            case CHUNK_SIZE:
+                what = "cannot copy " + source + ": " + f.detail() + "; choose a larger --chunk-size";
+                break;
+            case WORKERS_LOST:
+            case COPY:
+                what = "error copying " + source + " to " + target + ": " + (f.detail() != null ? f.detail() : reason);
+                break;
+            case DIRECTORY_NOT_WRITABLE:
+                what = "cannot replace " + target + ": its directory " + quote(f.detail()) + " is not writable "
+                        + "(mcp replaces a file by renaming a verified copy over it, and never writes into it in place)";
+                break;
+            case KEEP_OWNER:
+                what = "cannot replace " + target + ": cannot keep its owner and group (" + reason + ")";
+                break;
+            case KEEP_XATTR:
+                what = "cannot replace " + target + ": cannot keep its extended attribute " + quote(f.detail()) + " ("
+                        + f.reason() + ")";
+                break;
+            case REPLACE:
+                what = "cannot replace " + target + ": " + reason;
+                break;
+            case SCRATCH_REPLACED:
+                what = "the temporary copy of " + target + " was replaced by another process";
+                break;
+            case TARGET_REPLACED:
+                what = target + " was replaced by another process while mcp renamed the verified copy over it";
+                break;
+            case MAKE_DIRECTORY:
+                what = "cannot create directory " + target + ": " + reason;
+                break;
+            case MAKE_LINK:
+                what = "cannot create " + (f.detail() != null ? f.detail() + " " : "") + target + ": " + f.reason();
+                break;
+            case PRESERVE:
+                what = "failed to preserve " + f.detail() + " for " + target + ": " + f.reason();
+                break;
+            case READ_DIRECTORY:
+                what = "cannot access " + source + ": " + reason;
+                break;
+            case REPLACED_IN_SOURCE:
+                what = source + " was replaced while mcp was copying it";
+                break;
+            case OVERWRITE_DIRECTORY:
+                what = "cannot overwrite directory " + target + " with non-directory";
+                break;
+            case OVERWRITE_NON_DIRECTORY:
+                what = "cannot overwrite non-directory " + target + " with directory " + source;
+                break;
+            case DEST_HARD_LINKED:
+                what = "cannot replace " + target + ": it has " + f.detail() + " hard links, which a replacement by rename"
+                        + " would leave holding the old content (mcp never writes into DEST in place)";
+                break;
+            default:
+                throw new IllegalArgumentException("no words for " + f.kind());
+        }
+        return f.targetKept() ? what + "; " + target + " was left as it was" : what;
+    }
+
+    /** "bytes A..B, N attempts" as the sentence a verification failure ends with. */
+    private static String verifyDetail(String detail, String source) {
+        int comma = detail.indexOf(", ");
+        return detail.substring(0, comma) + " differ from " + source + " after " + detail.substring(comma + 2);
+    }
+
+    /** A warning of the engine's in cp's words, without the {@code mcp: } prefix. */
+    public static String warning(Events.Warning w) {
+        String reason = ErrnoException.of("", w.errno(), null).reason();
+        switch (w.kind()) {
+            case DIRECTORY_NOT_SYNCED:
+                return "warning: " + quote(w.name()) + " was replaced by the verified copy, but its directory could not be"
+                        + " synced (" + reason + "): the replacement may not survive a crash";
+            case SCRATCH_NOT_REMOVED:
+                return "cannot remove " + quote(w.name()) + ": " + reason;
+            default:
+                throw new IllegalArgumentException("no words for " + w.kind());
+        }
     }
 }

@@ -2,6 +2,10 @@ package mcp.cli;
 
 import static mcp.cli.Messages.quote;
 
+import java.util.ArrayList;
+import java.util.List;
+import mcp.copy.CopyRequest;
+import mcp.copy.Plan;
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.FileStatus;
 import mcp.nativebridge.NativeFile;
@@ -121,6 +125,189 @@ public final class Operands {
                 closeQuietly(source);
                 closeQuietly(directory);
                 closeQuietly(existing);
+            }
+        }
+    }
+
+    /** How DEST is taken, as cp takes it. */
+    public enum Target {
+        /** DEST is the last operand: copied into if it is a directory (and it must be one for several sources). */
+        LAST_OPERAND,
+        /** DEST is {@code -t DIR}: always a directory to copy into. */
+        DIRECTORY,
+        /** {@code -T}: DEST is the copy's name, even if it is a directory. */
+        NO_DIRECTORY
+    }
+
+    /**
+     * The operands resolved: a plan of what could be resolved, and the cp-worded message of each
+     * operand that could not (cp goes on with the others, and exits 1 at the end).
+     */
+    public record Resolved(Plan plan, List<String> errors) {
+    }
+
+    /**
+     * Resolves every source into a plan, the way cp does: several sources need DEST to be a
+     * directory; a directory needs {@code recursive}; its copy is {@code DEST/NAME} if DEST is an
+     * existing directory, else DEST itself. A failure that concerns DEST fails at once; one that
+     * concerns a source is kept, and the other sources go on.
+     */
+    public static Resolved resolve(List<String> sources, String destName, Target target, boolean recursive, int umask)
+            throws McpException {
+        if (CWD_DELETED && !destName.startsWith("/")) {
+            throw new McpException("cannot create regular file " + quote(destName) + ": No such file or directory");
+        }
+        FileStatus destStatus = statusIfAny(null, destName, true, destName);
+        boolean intoDirectory;
+        switch (target) {
+            case DIRECTORY:
+                if (destStatus == null) {
+                    throw new McpException("target directory " + quote(destName) + ": No such file or directory");
+                }
+                if (!destStatus.isDirectory()) {
+                    throw new McpException("target directory " + quote(destName) + ": Not a directory");
+                }
+                intoDirectory = true;
+                break;
+            case NO_DIRECTORY:
+                intoDirectory = false;
+                break;
+            default:
+                intoDirectory = destStatus != null && destStatus.isDirectory();
+                if (sources.size() > 1 && !intoDirectory) {
+                    throw new McpException(destStatus == null ? "target " + quote(destName) + ": No such file or directory"
+                            : "target " + quote(destName) + " is not a directory");
+                }
+                break;
+        }
+        List<Plan.Item> items = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        try {
+            for (String source : sources) {
+                try {
+                    items.add(resolveOne(source, destName, intoDirectory, recursive, umask));
+                } catch (McpException e) {
+                    errors.add(e.getMessage());
+                }
+            }
+        } catch (RuntimeException e) {
+            closeAll(items);
+            throw e;
+        }
+        return new Resolved(new Plan(items), errors);
+    }
+
+    private static Plan.Item resolveOne(String sourceName, String destName, boolean intoDirectory, boolean recursive, int umask)
+            throws McpException {
+        if (CWD_DELETED && !sourceName.startsWith("/")) {
+            throw new McpException("cannot stat " + quote(sourceName) + ": No such file or directory");
+        }
+        FileStatus named = status(null, sourceName, true, sourceName);
+        if (!named.isDirectory()) {
+            String dest = intoDirectory ? (destName.endsWith("/") ? destName : destName + "/") : destName;
+            if (!intoDirectory && isDirectory(destName)) {
+                throw new McpException("cannot overwrite directory " + quote(destName) + " with non-directory");
+            }
+            return new Plan.File(resolve(sourceName, dest, umask));
+        }
+        if (!recursive) {
+            throw new McpException("-r not specified; omitting directory " + quote(sourceName));
+        }
+        return resolveTree(sourceName, destName, intoDirectory);
+    }
+
+    /** A directory and where its copy goes: {@code DEST/NAME} into a directory, else DEST. */
+    private static Plan.Tree resolveTree(String sourceName, String destName, boolean intoDirectory) throws McpException {
+        NativeFile source;
+        try {
+            source = NativeFile.open(null, sourceName, 0, NativeFile.Open.READ, NativeFile.Open.DIRECTORY);
+        } catch (ErrnoException e) {
+            throw new McpException("cannot open directory " + quote(sourceName) + ": " + e.reason(), e);
+        }
+        NativeFile directory = null;
+        boolean ok = false;
+        try {
+            FileStatus sourceStatus = status(source, sourceName);
+            String leaf;
+            String directoryName;
+            String targetName;
+            if (intoDirectory) {
+                leaf = baseName(sourceName);
+                directoryName = destName;
+                targetName = destName.endsWith("/") ? destName + leaf : destName + "/" + leaf;
+            } else {
+                FileStatus at = statusIfAny(null, destName, false, destName);
+                if (at != null && !at.isDirectory() && !(at.isSymbolicLink() && isDirectory(destName))) {
+                    throw new McpException("cannot overwrite non-directory " + quote(destName) + " with directory "
+                            + quote(sourceName));
+                }
+                leaf = baseName(destName);
+                directoryName = parentName(destName);
+                targetName = destName;
+            }
+            if (leaf.equals("..") || leaf.equals("/")) {
+                throw new McpException("cannot copy " + quote(sourceName) + " to " + quote(targetName)
+                        + ": a directory's copy needs a name of its own");
+            }
+            directory = openDirectory(directoryName, targetName);
+            if (isWithin(directory, sourceStatus)) {
+                throw new McpException("cannot copy a directory, " + quote(sourceName) + ", into itself, " + quote(targetName));
+            }
+            Plan.Tree tree = new Plan.Tree(source, sourceStatus, sourceName, directory, leaf, targetName);
+            ok = true;
+            return tree;
+        } finally {
+            if (!ok) {
+                closeQuietly(source);
+                closeQuietly(directory);
+            }
+        }
+    }
+
+    /**
+     * True if {@code directory} is the directory {@code tree} or lies under it: its ancestors are
+     * followed through ".." up to the root, each compared with {@code tree} by identity.
+     */
+    private static boolean isWithin(NativeFile directory, FileStatus tree) throws McpException {
+        NativeFile at = null;
+        try {
+            FileStatus status = directory.status();
+            for (int depth = 0; depth < 4096; depth++) {
+                if (status.isSameFile(tree)) {
+                    return true;
+                }
+                NativeFile up = NativeFile.open(at == null ? directory : at, "..", 0, NativeFile.Open.PATH_ONLY,
+                        NativeFile.Open.DIRECTORY);
+                FileStatus upStatus = up.status();
+                closeQuietly(at);
+                at = up;
+                if (upStatus.isSameFile(status)) {
+                    return false;   // the root is its own parent
+                }
+                status = upStatus;
+            }
+            return false;
+        } catch (ErrnoException e) {
+            throw new McpException("cannot stat " + quote(directory.name()) + ": " + e.reason(), e);
+        } finally {
+            closeQuietly(at);
+        }
+    }
+
+    /** True if {@code name}, links followed, is a directory. */
+    private static boolean isDirectory(String name) throws McpException {
+        FileStatus status = statusIfAny(null, name, true, name);
+        return status != null && status.isDirectory();
+    }
+
+    /** Closes what the items of a plan hold open. */
+    public static void closeAll(List<Plan.Item> items) {
+        for (Plan.Item item : items) {
+            if (item instanceof Plan.File file) {
+                file.request().close();
+            } else if (item instanceof Plan.Tree tree) {
+                closeQuietly(tree.source());
+                closeQuietly(tree.targetDirectory());
             }
         }
     }

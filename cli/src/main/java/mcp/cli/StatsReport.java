@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import mcp.copy.Coordinator;
+import mcp.copy.FileReport;
 import mcp.copy.Stats;
 import mcp.nativebridge.Posix;
 
@@ -21,13 +21,13 @@ final class StatsReport {
     private static final double NANOS_PER_MILLI = 1e6;
 
     private final Stats stats;
-    private final Coordinator.Outcome outcome;
+    private final FileReport.Outcome outcome;
     private final long startupNanos;
     private final long totalNanos;
     private final long chunkCopyNanos;
     private final long chunkSyncNanos;
 
-    private StatsReport(Stats stats, Coordinator.Outcome outcome, long startupNanos) {
+    private StatsReport(Stats stats, FileReport.Outcome outcome, long startupNanos) {
         this.stats = stats;
         this.outcome = outcome;
         this.startupNanos = startupNanos;
@@ -64,7 +64,7 @@ final class StatsReport {
      * Writes the report of a run that ended ({@link Stats#end}) with {@code outcome}, null if it
      * failed; {@code startupNanos} is -1 when unknown.
      */
-    static void print(PrintWriter writer, McpCommand.StatsFormat format, Stats stats, Coordinator.Outcome outcome,
+    static void print(PrintWriter writer, McpCommand.StatsFormat format, Stats stats, FileReport.Outcome outcome,
                       long startupNanos) {
         StatsReport report = new StatsReport(stats, outcome, startupNanos);
         writer.print(format == McpCommand.StatsFormat.json ? report.json() : report.text());
@@ -75,7 +75,7 @@ final class StatsReport {
         if (outcome == null) {
             return "failed";
         }
-        return outcome == Coordinator.Outcome.COPIED ? "copied" : "copied-not-durable";
+        return outcome == FileReport.Outcome.COPIED ? "copied" : "copied-not-durable";
     }
 
     private String mode() {

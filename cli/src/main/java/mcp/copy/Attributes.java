@@ -1,9 +1,5 @@
 package mcp.copy;
 
-import static mcp.cli.Messages.quote;
-
-import mcp.cli.CopyRequest;
-import mcp.cli.McpException;
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.FileStatus;
 import mcp.nativebridge.NativeFile;
@@ -22,8 +18,8 @@ final class Attributes {
     private Attributes() {
     }
 
-    static void apply(CopyRequest request, NativeFile copy) throws McpException {
-        String target = quote(request.targetName());
+    static void apply(CopyRequest request, NativeFile copy) throws CopyException {
+        String target = request.targetName();
         FileStatus existing = request.existingStatus();
         try {
             if (existing == null) {
@@ -36,8 +32,7 @@ final class Attributes {
                     // Before the mode: changing the owner clears the set-id bits.
                     copy.changeOwner(existing.uid(), existing.gid());
                 } catch (ErrnoException e) {
-                    throw new McpException("cannot replace " + target + ": cannot keep its owner and group ("
-                            + e.reason() + "); " + target + " was left as it was", e);
+                    throw new CopyException(Failure.of(Failure.Kind.KEEP_OWNER, request.sourceName(), target, e, true), e);
                 }
             }
             copy.changeMode(existing.permissions());
@@ -50,13 +45,13 @@ final class Attributes {
                     copy.setExtendedAttribute(name, value);
                 } catch (ErrnoException e) {
                     if (!isPrivileged(name)) {
-                        throw new McpException("cannot replace " + target + ": cannot keep its extended attribute "
-                                + quote(name) + " (" + e.reason() + "); " + target + " was left as it was", e);
+                        throw new CopyException(Failure.of(Failure.Kind.KEEP_XATTR, request.sourceName(), target, e, true)
+                                .withDetail(name), e);
                     }
                 }
             }
         } catch (ErrnoException e) {
-            throw new McpException("cannot replace " + target + ": " + e.reason() + "; " + target + " was left as it was", e);
+            throw new CopyException(Failure.of(Failure.Kind.REPLACE, request.sourceName(), target, e, true), e);
         }
     }
 

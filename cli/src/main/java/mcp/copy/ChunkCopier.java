@@ -61,20 +61,52 @@ final class ChunkCopier {
      */
     static long copy(NativeFile source, NativeFile target, Chunk chunk, CopyMethod method, Progress progress)
             throws CopyFailure {
+        CRC32C crc = new CRC32C();
+        copyRange(source, target, chunk.offset(), chunk.end(), method, crc, progress);
+        sync(target, chunk, progress);
+        return crc.getValue();
+    }
+
+    /**
+     * Copies the whole of a small file of a batch, adding its bytes to {@code crc}, and starts its
+     * writeback; the batch is made durable at once afterwards ({@link #syncBatch}), not file by file.
+     */
+    static void copyFile(NativeFile source, NativeFile target, long sizeBytes, CopyMethod method, CRC32C crc,
+            Progress progress) throws CopyFailure {
+        copyRange(source, target, 0, sizeBytes, method, crc, progress);
+    }
+
+    /**
+     * Makes a batch of files durable with one {@code syncfs} of the file system {@code anyTarget}
+     * is on: one journal commit for the whole batch, where an {@code fsync} per file would commit
+     * it once per file.
+     */
+    static void syncBatch(NativeFile anyTarget, Progress progress) throws CopyFailure {
+        long began = System.nanoTime();
         try {
-            return copyWindows(source, target, chunk, method, progress);
+            anyTarget.syncFileSystem();
+        } catch (ErrnoException e) {
+            throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
+        }
+        progress.synced(System.nanoTime() - began);
+        progress.windowDone(0);
+    }
+
+    private static void copyRange(NativeFile source, NativeFile target, long start, long end, CopyMethod method, CRC32C crc,
+            Progress progress) throws CopyFailure {
+        try {
+            copyWindows(source, target, start, end, method, crc, progress);
         } catch (InternalError fault) {
             // A fault that surfaced late, at some later call into the VM than the copy itself.
-            throw blame(fault, source, target, chunk.end());
+            throw blame(fault, source, target, end);
         }
     }
 
-    private static long copyWindows(NativeFile source, NativeFile target, Chunk chunk, CopyMethod method, Progress progress)
-            throws CopyFailure {
-        CRC32C crc = new CRC32C();
+    private static void copyWindows(NativeFile source, NativeFile target, long start, long end, CopyMethod method, CRC32C crc,
+            Progress progress) throws CopyFailure {
         CopyMethod using = method;
-        for (long offset = chunk.offset(); offset < chunk.end(); offset += WINDOW_BYTES) {
-            int length = (int) Math.min(WINDOW_BYTES, chunk.end() - offset);
+        for (long offset = start; offset < end; offset += WINDOW_BYTES) {
+            int length = (int) Math.min(WINDOW_BYTES, end - offset);
             try {
                 if (using == CopyMethod.COPY_FILE_RANGE && !copyInKernel(source, target, offset, length, crc, progress)) {
                     using = CopyMethod.PWRITE;
@@ -96,8 +128,6 @@ final class ChunkCopier {
             }
             progress.windowDone(length);
         }
-        sync(target, chunk, progress);
-        return crc.getValue();
     }
 
     /**

@@ -1,5 +1,7 @@
 package mcp.copy;
 
+import static mcp.copy.ControlLayout.*;
+
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -14,32 +16,11 @@ import mcp.nativebridge.NativeFile;
 
 /**
  * The control file: the one channel between the coordinator and its workers, mapped
- * {@code MAP_SHARED} by all of them. This class is the only description of its layout.
- *
- * <pre>
- *   0        8        16       24       32       40       48       56       64
- *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   | magic  |version |pageSize| chunks |workers | files  |runState| method | header
- *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   | coord  |                    (padding to 128)                          |
- *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   |  pid   |heartbt | copied | state  |errKind |errErrno|errChunk|msgLen  | worker slot x workers
- *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   | error message, UTF-8, up to 64 bytes                                  |
- *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   |started | copyNs | syncNs |                (padding)                   |
- *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   |  size  | src fd |src dev |src ino | tmp fd |tmp dev |tmp ino | (pad)  | file row x files
- *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   | file   | offset | length | state  |attempts| crc32c |    (padding)    | chunk row x chunks
- *   +--------+--------+--------+--------+--------+--------+--------+--------+
- * </pre>
- *
- * <p>Every field is a native-order {@code long} at an 8-byte-aligned offset, so that reads,
- * writes and compare-and-set through {@link #LONG} are atomic across processes sharing the pages.
- * Records are multiples of 64 bytes (a cache line) so that workers updating neighbouring rows do
- * not contend. The creator fills in everything, then publishes {@link #VERSION_OFFSET} last with a
- * release store; an opener waits for it with acquire loads.
+ * {@code MAP_SHARED} by all of them. Its layout is {@link ControlLayout}'s; this class gives it
+ * types: the header, the slots of the copying processes, the file rows and the chunk rows, and the
+ * states they move through. The creator fills in everything, then publishes
+ * {@link ControlLayout#VERSION_OFFSET} last with a release store; an opener waits for it with
+ * acquire loads.
  *
  * <p>Files are named by the coordinator's descriptors, not by paths: a worker opens
  * {@code /proc/COORDINATOR/fd/N} and checks the device and inode recorded here, so it reaches
@@ -47,100 +28,10 @@ import mcp.nativebridge.NativeFile;
  * file itself is reached the same way, with its identity on the worker's command line.
  */
 public final class ControlFile implements AutoCloseable {
-    /** "MCPCTRL\0" in ASCII, read as a big-endian long. */
-    public static final long MAGIC = 0x4D43504354524C00L;
-    /** Changes whenever the layout below changes. */
-    public static final long LAYOUT_VERSION = 5;
-
-    public static final int RECORD_LENGTH = 64;
-
-    // Header.
-    /** {@link #MAGIC}: this is a control file. */
-    public static final int MAGIC_OFFSET = 0;
-    /** {@link #LAYOUT_VERSION}, written last: non-zero means the file is complete. */
-    public static final int VERSION_OFFSET = MAGIC_OFFSET + Long.BYTES;
-    /** The page size the chunks were aligned to. */
-    public static final int PAGE_SIZE_OFFSET = VERSION_OFFSET + Long.BYTES;
-    /** Number of chunk rows. */
-    public static final int CHUNK_COUNT_OFFSET = PAGE_SIZE_OFFSET + Long.BYTES;
-    /** Number of worker slots. */
-    public static final int WORKER_COUNT_OFFSET = CHUNK_COUNT_OFFSET + Long.BYTES;
-    /** Number of file rows. */
-    public static final int FILE_COUNT_OFFSET = WORKER_COUNT_OFFSET + Long.BYTES;
-    /** {@link #RUNNING} or {@link #STOPPING}: workers stop claiming when it is no longer running. */
-    public static final int RUN_STATE_OFFSET = FILE_COUNT_OFFSET + Long.BYTES;
-    /** How chunks are copied: a {@link CopyMethod} ordinal. */
-    public static final int METHOD_OFFSET = RUN_STATE_OFFSET + Long.BYTES;
-    /** Process id of the coordinator: workers exit when it is gone. */
-    public static final int COORDINATOR_PID_OFFSET = METHOD_OFFSET + Long.BYTES;
-    public static final int HEADER_LENGTH = 2 * RECORD_LENGTH;
-
-    // Worker slot, one per worker, from HEADER_LENGTH.
-    /** Process id of the worker in the slot, 0 before it starts. */
-    public static final int SLOT_PID_OFFSET = 0;
-    /** {@code System.nanoTime()} (CLOCK_MONOTONIC, the same in every process) at the worker's last sign of life. */
-    public static final int SLOT_HEARTBEAT_OFFSET = SLOT_PID_OFFSET + Long.BYTES;
-    /** Bytes the worker has copied and synced so far. */
-    public static final int SLOT_BYTES_COPIED_OFFSET = SLOT_HEARTBEAT_OFFSET + Long.BYTES;
-    /** {@link #SLOT_EMPTY}, {@link #SLOT_RUNNING}, {@link #SLOT_FINISHED} or {@link #SLOT_FAILED}. */
-    public static final int SLOT_STATE_OFFSET = SLOT_BYTES_COPIED_OFFSET + Long.BYTES;
-    /** What went wrong, once the slot is {@link #SLOT_FAILED}: a {@link WorkerError.Kind} ordinal. */
-    public static final int SLOT_ERROR_KIND_OFFSET = SLOT_STATE_OFFSET + Long.BYTES;
-    /** The errno of the failed call, or 0. */
-    public static final int SLOT_ERROR_ERRNO_OFFSET = SLOT_ERROR_KIND_OFFSET + Long.BYTES;
-    /** The chunk being copied when it failed, or -1. */
-    public static final int SLOT_ERROR_CHUNK_OFFSET = SLOT_ERROR_ERRNO_OFFSET + Long.BYTES;
-    /** Length of the message that follows, in bytes. */
-    public static final int SLOT_ERROR_MESSAGE_LENGTH_OFFSET = SLOT_ERROR_CHUNK_OFFSET + Long.BYTES;
-    /** A short description of the failure, UTF-8, for the user when nothing better is known. */
-    public static final int SLOT_ERROR_MESSAGE_OFFSET = SLOT_ERROR_MESSAGE_LENGTH_OFFSET + Long.BYTES;
-    public static final int SLOT_ERROR_MESSAGE_MAX_BYTES = RECORD_LENGTH;
-    /**
-     * {@code System.nanoTime()} when the worker in the slot started, just before its first claim.
-     * The counters that follow, of what workers did for {@code mcp --stats}, are never cleared: they
-     * sum up every worker that ran in the slot.
-     */
-    public static final int SLOT_STARTED_NANOS_OFFSET = SLOT_ERROR_MESSAGE_OFFSET + SLOT_ERROR_MESSAGE_MAX_BYTES;
-    /** Nanoseconds spent in chunks other than waiting in {@code msync}: mapping, copying, checksumming, starting writeback. */
-    public static final int SLOT_COPY_NANOS_OFFSET = SLOT_STARTED_NANOS_OFFSET + Long.BYTES;
-    /** Nanoseconds spent in {@code msync(MS_SYNC)}, waiting for the device. */
-    public static final int SLOT_SYNC_NANOS_OFFSET = SLOT_COPY_NANOS_OFFSET + Long.BYTES;
-    /** The fields above, padded to whole records. */
-    public static final int SLOT_LENGTH = (SLOT_SYNC_NANOS_OFFSET + Long.BYTES + RECORD_LENGTH - 1) / RECORD_LENGTH * RECORD_LENGTH;
-
-    // File row, one per file, after the slots.
-    /** Size of the source in bytes when the copy was planned. */
-    public static final int FILE_SIZE_OFFSET = 0;
-    /** The coordinator's descriptor of the source. */
-    public static final int FILE_SOURCE_FD_OFFSET = FILE_SIZE_OFFSET + Long.BYTES;
-    /** The source's device ({@code major << 32 | minor}). */
-    public static final int FILE_SOURCE_DEVICE_OFFSET = FILE_SOURCE_FD_OFFSET + Long.BYTES;
-    /** The source's inode. */
-    public static final int FILE_SOURCE_INODE_OFFSET = FILE_SOURCE_DEVICE_OFFSET + Long.BYTES;
-    /** The coordinator's descriptor of the temporary file the copy is written to. */
-    public static final int FILE_TARGET_FD_OFFSET = FILE_SOURCE_INODE_OFFSET + Long.BYTES;
-    /** The temporary file's device. */
-    public static final int FILE_TARGET_DEVICE_OFFSET = FILE_TARGET_FD_OFFSET + Long.BYTES;
-    /** The temporary file's inode. */
-    public static final int FILE_TARGET_INODE_OFFSET = FILE_TARGET_DEVICE_OFFSET + Long.BYTES;
-
-    // Chunk row, one per chunk, after the file rows.
-    /** Index of the file row the chunk belongs to. */
-    public static final int CHUNK_FILE_OFFSET = 0;
-    /** Offset of the chunk in the file, a multiple of the page size. */
-    public static final int CHUNK_OFFSET_OFFSET = CHUNK_FILE_OFFSET + Long.BYTES;
-    /** Length of the chunk in bytes. */
-    public static final int CHUNK_LENGTH_OFFSET = CHUNK_OFFSET_OFFSET + Long.BYTES;
-    /**
-     * {@link #PENDING}, {@link #CLAIMED}, {@link #DONE} or {@link #FAILED} in the low 8 bits, the pid
-     * of the worker that last claimed it above them: one compare-and-set claims a chunk and names
-     * its owner, so no claim is ever without one.
-     */
-    public static final int CHUNK_STATE_OFFSET = CHUNK_LENGTH_OFFSET + Long.BYTES;
-    /** How many times the chunk has been claimed. */
-    public static final int CHUNK_ATTEMPTS_OFFSET = CHUNK_STATE_OFFSET + Long.BYTES;
-    /** CRC32C of the chunk's bytes as written to the copy, valid once it is {@link #DONE}. */
-    public static final int CHUNK_CRC_OFFSET = CHUNK_ATTEMPTS_OFFSET + Long.BYTES;
+    /** Kept here for the tests and tools that read a control file: see {@link ControlLayout}. */
+    public static final long LAYOUT_VERSION = ControlLayout.LAYOUT_VERSION;
+    public static final int HEADER_LENGTH = ControlLayout.HEADER_LENGTH;
+    public static final int VERSION_OFFSET = ControlLayout.VERSION_OFFSET;
 
     public static final long RUNNING = 1;
     public static final long STOPPING = 2;
@@ -150,6 +41,13 @@ public final class ControlFile implements AutoCloseable {
     public static final long SLOT_FINISHED = 2;
     /** The worker stopped on an error it described in the slot. */
     public static final long SLOT_FAILED = 3;
+
+    /** A file row's state: the file may still be copied. */
+    public static final long FILE_COPYING = 0;
+    /** A file row's state while its error is being written. */
+    private static final long FILE_RECORDING = 1;
+    /** A file row's state: copying it failed; its error record says why. */
+    public static final long FILE_FAILED = 2;
 
     public static final long PENDING = 0;
     public static final long CLAIMED = 1;
@@ -191,7 +89,7 @@ public final class ControlFile implements AutoCloseable {
     }
 
     static long lengthBytes(int workers, int files, int chunks) {
-        return HEADER_LENGTH + (long) SLOT_LENGTH * workers + (long) RECORD_LENGTH * (files + chunks);
+        return ControlLayout.lengthBytes(workers, files, chunks);
     }
 
     /**
@@ -230,7 +128,7 @@ public final class ControlFile implements AutoCloseable {
         put(MAGIC_OFFSET, MAGIC);
         put(PAGE_SIZE_OFFSET, pageSize);
         put(CHUNK_COUNT_OFFSET, chunkCount);
-        put(WORKER_COUNT_OFFSET, workerCount);
+        put(SLOT_COUNT_OFFSET, workerCount);
         put(FILE_COUNT_OFFSET, fileCount);
         put(RUN_STATE_OFFSET, RUNNING);
         put(METHOD_OFFSET, method.ordinal());
@@ -245,6 +143,7 @@ public final class ControlFile implements AutoCloseable {
             put(row + FILE_TARGET_FD_OFFSET, entry.targetFd());
             put(row + FILE_TARGET_DEVICE_OFFSET, entry.targetDevice());
             put(row + FILE_TARGET_INODE_OFFSET, entry.targetInode());
+            put(row + FILE_FIRST_CHUNK_OFFSET, -1);
         }
         for (int i = 0; i < chunkCount; i++) {
             Chunk chunk = chunks.get(i);
@@ -252,7 +151,17 @@ public final class ControlFile implements AutoCloseable {
             put(row + CHUNK_FILE_OFFSET, chunk.fileIndex());
             put(row + CHUNK_OFFSET_OFFSET, chunk.offset());
             put(row + CHUNK_LENGTH_OFFSET, chunk.lengthBytes());
+            put(row + CHUNK_FILE_COUNT_OFFSET, chunk.fileCount());
             put(row + CHUNK_STATE_OFFSET, PENDING);
+            for (int file = chunk.fileIndex(); file < chunk.fileIndex() + chunk.fileCount(); file++) {
+                int fileRow = fileRow(file);
+                if (get(fileRow + FILE_FIRST_CHUNK_OFFSET) < 0) {
+                    put(fileRow + FILE_FIRST_CHUNK_OFFSET, i);
+                } else if (get(fileRow + FILE_FIRST_CHUNK_OFFSET) + get(fileRow + FILE_CHUNK_COUNT_OFFSET) != i) {
+                    throw new IllegalArgumentException("the chunks of file " + file + " are not consecutive");
+                }
+                put(fileRow + FILE_CHUNK_COUNT_OFFSET, get(fileRow + FILE_CHUNK_COUNT_OFFSET) + 1);
+            }
         }
         LONG.setRelease(buffer, VERSION_OFFSET, LAYOUT_VERSION);
     }
@@ -285,7 +194,7 @@ public final class ControlFile implements AutoCloseable {
                 throw new IOException("control file '" + file.name() + "' has an unknown layout: app=" + LAYOUT_VERSION
                         + " file=" + version + (magic == MAGIC ? "" : " (bad magic)"));
             }
-            int workers = (int) (long) LONG.get(header, WORKER_COUNT_OFFSET);
+            int workers = (int) (long) LONG.get(header, SLOT_COUNT_OFFSET);
             int files = (int) (long) LONG.get(header, FILE_COUNT_OFFSET);
             int chunks = (int) (long) LONG.get(header, CHUNK_COUNT_OFFSET);
             if (workers < 0 || files < 0 || chunks < 0 || lengthBytes(workers, files, chunks) != length) {
@@ -356,11 +265,49 @@ public final class ControlFile implements AutoCloseable {
         return get(fileRow(file) + FILE_SIZE_OFFSET);
     }
 
+    /** The first chunk row with the file's data (its own, or its batch's); meaningful when {@link #fileChunkCount} is not 0. */
+    public int fileFirstChunk(int file) {
+        return (int) get(fileRow(file) + FILE_FIRST_CHUNK_OFFSET);
+    }
+
+    /** How many chunk rows hold the file's data: its chunks are the rows from {@link #fileFirstChunk} on. */
+    public int fileChunkCount(int file) {
+        return (int) get(fileRow(file) + FILE_CHUNK_COUNT_OFFSET);
+    }
+
+    /**
+     * Records that copying the file failed, and why, unless that was recorded already: the first
+     * error stands. Its pending chunks are not copied any more (see {@link #claimNext}); the other
+     * files go on.
+     *
+     * @return true if this call recorded the failure
+     */
+    public boolean fileFailed(int file, WorkerError error) {
+        int at = fileRow(file) + FILE_STATE_OFFSET;
+        if (!LONG.compareAndSet(buffer, at, FILE_COPYING, FILE_RECORDING)) {
+            return false;
+        }
+        putError(fileRow(file) + FILE_ERROR_OFFSET, error);
+        LONG.setRelease(buffer, at, FILE_FAILED);
+        return true;
+    }
+
+    /** True once a failure of the file is recorded (and its error readable). */
+    public boolean isFileFailed(int file) {
+        return (long) LONG.getAcquire(buffer, fileRow(file) + FILE_STATE_OFFSET) == FILE_FAILED;
+    }
+
+    /** Why copying the file failed; meaningful once {@link #isFileFailed}. */
+    public WorkerError fileError(int file) {
+        return getError(fileRow(file) + FILE_ERROR_OFFSET);
+    }
+
     // Chunks.
 
     public Chunk chunk(int chunk) {
         int row = chunkRow(chunk);
-        return new Chunk((int) get(row + CHUNK_FILE_OFFSET), get(row + CHUNK_OFFSET_OFFSET), get(row + CHUNK_LENGTH_OFFSET));
+        return new Chunk((int) get(row + CHUNK_FILE_OFFSET), get(row + CHUNK_OFFSET_OFFSET), get(row + CHUNK_LENGTH_OFFSET),
+                (int) get(row + CHUNK_FILE_COUNT_OFFSET));
     }
 
     private long stateWord(int chunk) {
@@ -440,6 +387,17 @@ public final class ControlFile implements AutoCloseable {
         return released;
     }
 
+    /** True once every chunk is done or failed: nothing is left to copy or being copied. */
+    public boolean isSettled() {
+        for (int chunk = 0; chunk < chunkCount; chunk++) {
+            long state = chunkState(chunk);
+            if (state != DONE && state != FAILED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The number of chunks in {@code state}. */
     public int countInState(long state) {
         int count = 0;
@@ -510,27 +468,33 @@ public final class ControlFile implements AutoCloseable {
     /** Records why the worker in {@code slot} stopped, then marks the slot failed. */
     public void slotFailed(int slot, WorkerError error) {
         int at = slotRow(slot);
-        byte[] message = error.message().getBytes(StandardCharsets.UTF_8);
-        int length = Math.min(message.length, SLOT_ERROR_MESSAGE_MAX_BYTES);
-        put(at + SLOT_ERROR_KIND_OFFSET, error.kind().ordinal());
-        put(at + SLOT_ERROR_ERRNO_OFFSET, error.errno());
-        put(at + SLOT_ERROR_CHUNK_OFFSET, error.chunk());
-        put(at + SLOT_ERROR_MESSAGE_LENGTH_OFFSET, length);
-        buffer.put(at + SLOT_ERROR_MESSAGE_OFFSET, message, 0, length);
+        putError(at + SLOT_ERROR_OFFSET, error);
         LONG.setRelease(buffer, at + SLOT_STATE_OFFSET, SLOT_FAILED);
     }
 
     /** What the worker in {@code slot} recorded when it failed; only meaningful once the slot is {@link #SLOT_FAILED}. */
     public WorkerError slotError(int slot) {
-        int at = slotRow(slot);
+        return getError(slotRow(slot) + SLOT_ERROR_OFFSET);
+    }
+
+    private void putError(int at, WorkerError error) {
+        byte[] message = error.message().getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(message.length, ERROR_MESSAGE_MAX_BYTES);
+        put(at + ERROR_KIND_OFFSET, error.kind().ordinal());
+        put(at + ERROR_ERRNO_OFFSET, error.errno());
+        put(at + ERROR_CHUNK_OFFSET, error.chunk());
+        put(at + ERROR_MESSAGE_LENGTH_OFFSET, length);
+        buffer.put(at + ERROR_MESSAGE_OFFSET, message, 0, length);
+    }
+
+    private WorkerError getError(int at) {
         WorkerError.Kind[] kinds = WorkerError.Kind.values();
-        long kind = get(at + SLOT_ERROR_KIND_OFFSET);
-        int length = (int) Math.max(0, Math.min(SLOT_ERROR_MESSAGE_MAX_BYTES, get(at + SLOT_ERROR_MESSAGE_LENGTH_OFFSET)));
+        long kind = get(at + ERROR_KIND_OFFSET);
+        int length = (int) Math.max(0, Math.min(ERROR_MESSAGE_MAX_BYTES, get(at + ERROR_MESSAGE_LENGTH_OFFSET)));
         byte[] message = new byte[length];
-        buffer.get(at + SLOT_ERROR_MESSAGE_OFFSET, message);
+        buffer.get(at + ERROR_MESSAGE_OFFSET, message);
         return new WorkerError(kind >= 0 && kind < kinds.length ? kinds[(int) kind] : WorkerError.Kind.INTERNAL,
-                (int) get(at + SLOT_ERROR_ERRNO_OFFSET), (int) get(at + SLOT_ERROR_CHUNK_OFFSET),
-                new String(message, StandardCharsets.UTF_8));
+                (int) get(at + ERROR_ERRNO_OFFSET), (int) get(at + ERROR_CHUNK_OFFSET), new String(message, StandardCharsets.UTF_8));
     }
 
     public long slotState(int slot) {
@@ -554,15 +518,15 @@ public final class ControlFile implements AutoCloseable {
     // Layout arithmetic.
 
     private int slotRow(int slot) {
-        return HEADER_LENGTH + SLOT_LENGTH * checkIndex(slot, workerCount);
+        return slotOffset(checkIndex(slot, workerCount));
     }
 
     private int fileRow(int file) {
-        return HEADER_LENGTH + SLOT_LENGTH * workerCount + RECORD_LENGTH * checkIndex(file, fileCount);
+        return fileOffset(workerCount, checkIndex(file, fileCount));
     }
 
     private int chunkRow(int chunk) {
-        return HEADER_LENGTH + SLOT_LENGTH * workerCount + RECORD_LENGTH * (fileCount + checkIndex(chunk, chunkCount));
+        return chunkOffset(workerCount, fileCount, checkIndex(chunk, chunkCount));
     }
 
     private static int checkIndex(int index, int count) {

@@ -1,10 +1,10 @@
 package mcp.copy;
 
-import static mcp.cli.Messages.quote;
-
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -12,8 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import mcp.cli.CopyRequest;
-import mcp.cli.McpException;
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.FileStatus;
 import mcp.nativebridge.Mapping;
@@ -21,20 +19,22 @@ import mcp.nativebridge.NativeFile;
 import mcp.nativebridge.Posix;
 
 /**
- * Copies one file and replaces the destination only with a verified copy.
+ * Copies files and replaces each destination only with a verified copy.
  *
- * <p>The copy is made in a temporary file beside the destination (created exclusively, mode
- * 0600, its data ranges reserved and its size set before anything maps it). Regular files are
- * copied by worker processes, chunk by chunk, through mappings; files whose size says nothing of
- * their content, or that cannot be mapped, are streamed by the coordinator. The coordinator then
- * reads the copy back against the checksums, checks that the source did not change, gives the copy
- * the attributes DEST must have, syncs it and renames it over DEST. Until that rename DEST is
- * untouched; whatever happens before it, the temporary and control files are removed.
+ * <p>Each copy is made in a temporary file beside its destination (created exclusively, mode
+ * 0600, its data ranges reserved and its size set before anything maps it). The regular files of
+ * a round share one control file and one set of copying processes: large files are split into
+ * chunks, small ones grouped into batches, so that a claim is never one tiny file. Files whose
+ * size says nothing of their content, or that cannot be mapped, are streamed by the coordinator.
+ * The coordinator then reads the copies back against the checksums, checks that the sources did
+ * not change, gives each copy the attributes its destination must have, syncs them and renames
+ * them over their destinations. A file that fails leaves its destination as it was and does not
+ * stop the others; whatever happens, no temporary or control file remains.
  *
- * <p>Every file is reached through a descriptor opened once: the source, DEST's directory, the
- * temporary and control files (created with {@code O_EXCL | O_NOFOLLOW}); names in DEST's
- * directory, which others may be able to write, are only ever used relative to that directory's
- * descriptor and checked against the descriptor's identity before mcp acts on them.
+ * <p>Every file is reached through a descriptor opened once: the sources, the destinations'
+ * directories, the temporary and control files (created with {@code O_EXCL | O_NOFOLLOW}); names
+ * in a destination's directory, which others may be able to write, are only ever used relative to
+ * that directory's descriptor and checked against the descriptor's identity before mcp acts on them.
  */
 public final class Coordinator {
     /** Replacements for workers that die without a word (killed, crashed, stuck) during one copy. */
@@ -85,13 +85,12 @@ public final class Coordinator {
             0x42494e4dL,    // binfmt_misc
             0xf97cff8cL);   // selinuxfs
 
-    /** How a copy ended, when it did not fail. */
-    public enum Outcome {
-        /** DEST holds the verified copy, durably. */
-        COPIED,
-        /** DEST holds the verified copy, but its directory could not be synced: the rename may not survive a crash. */
-        COPIED_NOT_DURABLE
-    }
+    /** Files up to this size are copied whole, in batches, rather than chunk by chunk. */
+    static final long BATCH_FILE_MAX_BYTES = 1L << 20;
+    /** A batch holds files of up to this many bytes in all... */
+    static final long BATCH_MAX_BYTES = 16L << 20;
+    /** ...and no more than this many files. */
+    static final int BATCH_MAX_FILES = 128;
 
     private final WorkerLauncher launcher;
     private final int processes;
@@ -100,12 +99,16 @@ public final class Coordinator {
     private final Optional<CopyMethod> method;
     private final Stats stats;
     private final WorkerBudget budget = WorkerBudget.ofThisMachine();
+    /** The control file of the round being copied, for {@link #bytesInFlight}; guarded by {@link #live}'s lock. */
+    private final ControlFile[] live = new ControlFile[1];
+    /** The round being copied, for {@link #copiersAlive}. */
+    private volatile Round liveRound;
 
     /**
-     * @param processes the most worker processes to run at once, as asked for; no more than the
+     * @param processes the most copying processes to run at once, as asked for; no more than the
      *        machine's {@link WorkerBudget} are run
      * @param chunkBytes the chunk size, a multiple of the page size, or 0 to choose one
-     * @param verifyMedia read the copy back from the device, not from the page cache
+     * @param verifyMedia read the copies back from the device, not from the page cache
      * @param method how chunks are copied, or empty to choose by the copy's file system
      *        ({@link CopyMethod#forFileSystem})
      * @param stats told of each phase from {@link Stats.Phase#PLAN} on, and of what is copied how
@@ -120,42 +123,82 @@ public final class Coordinator {
         this.stats = stats;
     }
 
-    public Outcome copy(CopyRequest request) throws McpException {
-        stats.enter(Stats.Phase.PLAN);
-        if (request.writesThrough()) {
-            writeThrough(request);
-            return Outcome.COPIED;
+    /**
+     * Copies one file: DEST is replaced by a verified copy, or left as it was and the failure thrown.
+     *
+     * @return what was copied; the outcome is {@link FileReport.Outcome#COPIED} or {@link FileReport.Outcome#COPIED_NOT_DURABLE}
+     */
+    public FileReport copy(CopyRequest request, Events events) throws CopyException {
+        FileReport report = copyAll(List.of(request), events, Set.of()).get(0);
+        if (report.outcome() == FileReport.Outcome.FAILED) {
+            throw new CopyException(report.failure());
         }
-        boolean stream = streams(request);
-        List<Chunk> chunks = stream ? List.of() : plan(request);
-        stats.enter(Stats.Phase.SETUP);
-        Scratch scratch = Scratch.create(request);
-        Thread onInterrupt = new Thread(scratch::interrupt, "mcp-interrupted");
-        Runtime.getRuntime().addShutdownHook(onInterrupt);
-        try {
-            if (stream) {
-                stream(request, scratch);
-            } else {
-                prepare(request, scratch, chunks);
-                if (!chunks.isEmpty()) {
-                    copyChunks(request, scratch, chunks);
-                }
-                stats.enter(Stats.Phase.VERIFY);
-                checkSourceUnchanged(request);
-            }
-            stats.enter(Stats.Phase.COMMIT);
-            return commit(request, scratch);
-        } catch (McpException | RuntimeException e) {
-            scratch.awaitExitIfInterrupted();
-            throw e;
-        } finally {
-            stats.enter(Stats.Phase.CLEANUP);
-            scratch.discard();
+        return report;
+    }
+
+    /**
+     * Copies files, each on its own terms: a failure of one is reported for it, and the others go
+     * on. The regular files share one control file and one set of copiers; the caller keeps the
+     * round small enough for their descriptors (two per file) to stay open at once.
+     *
+     * @param events told of each file as it is done, and of warnings
+     * @param preserve the attributes of the sources each copy gets, on top of what {@link Attributes} gives it
+     * @return a report per request, in the same order; each was also told to {@link Events#fileDone}
+     */
+    public List<FileReport> copyAll(List<CopyRequest> requests, Events events, Set<Preserve.Attribute> preserve) {
+        stats.enter(Stats.Phase.PLAN);
+        FileReport[] reports = new FileReport[requests.size()];
+        List<Planned> planned = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            CopyRequest request = requests.get(i);
             try {
-                Runtime.getRuntime().removeShutdownHook(onInterrupt);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is running or has run: it discards the same files.
+                if (request.writesThrough()) {
+                    reports[i] = writeThrough(request);
+                } else if (streams(request)) {
+                    reports[i] = copyStreamed(request, events, preserve);
+                } else {
+                    planned.add(new Planned(i, request));
+                }
+            } catch (CopyException e) {
+                reports[i] = FileReport.failed(e.failure());
             }
+            if (reports[i] != null) {
+                events.fileDone(reports[i]);
+            }
+        }
+        if (!planned.isEmpty()) {
+            copyChunked(planned, events, preserve);
+            for (Planned file : planned) {
+                reports[file.index] = file.report();
+                events.fileDone(reports[file.index]);
+            }
+        }
+        return List.of(reports);
+    }
+
+    /**
+     * Bytes the copiers of the round under way have copied so far, for a progress line; 0
+     * between rounds. Safe to call from any thread: the control file is not unmapped meanwhile.
+     */
+    public long bytesInFlight() {
+        synchronized (live) {
+            ControlFile control = live[0];
+            if (control == null) {
+                return 0;
+            }
+            long bytes = 0;
+            for (int slot = 0; slot < control.workerCount(); slot++) {
+                bytes += control.slotBytesCopied(slot);
+            }
+            return bytes;
+        }
+    }
+
+    /** Copying processes at work now: the coordinator's own copy and the workers running; 0 between rounds. */
+    public int copiersAlive() {
+        Round round = liveRound;
+        synchronized (live) {
+            return live[0] == null ? 0 : 1 + (round == null ? 0 : round.running().size());
         }
     }
 
@@ -164,7 +207,7 @@ public final class Coordinator {
      * nothing (procfs, sysfs), it claims to be empty (such files are often not), or it cannot be
      * mapped (tried on its first page).
      */
-    private static boolean streams(CopyRequest request) throws McpException {
+    private static boolean streams(CopyRequest request) throws CopyException {
         FileStatus status = request.sourceStatus();
         if (!status.isRegularFile() || status.sizeBytes() == 0) {
             return true;
@@ -179,141 +222,347 @@ public final class Coordinator {
             if (e.call().equals("mmap")) {
                 return true;
             }
-            throw new McpException("cannot stat " + quote(request.sourceName()) + ": " + e.reason(), e);
+            throw new CopyException(Failure.of(Failure.Kind.STAT, request.sourceName(), null, e, false), e);
         }
     }
 
-    /** The chunks of the source's data, checked before any space is reserved. */
-    private List<Chunk> plan(CopyRequest request) throws McpException {
-        long pageSize = Posix.pageSize();
-        long size = request.sourceStatus().sizeBytes();
+    /** A regular file copied through chunks or a batch, and what became of it. */
+    private static final class Planned {
+        final int index;
+        final CopyRequest request;
+        /** Its data ranges, {@code [start, end)}; a small file's is the whole file. */
         List<long[]> extents;
-        try {
-            extents = Extents.of(request.source(), size, pageSize);
-        } catch (ErrnoException e) {
-            throw new McpException("error reading " + quote(request.sourceName()) + ": " + e.reason(), e);
+        long dataBytes;
+        Scratch scratch;
+        /** Its row in the control file, or -1 if it has no data to copy. */
+        int row = -1;
+        int recopied;
+        Failure failure;
+        FileReport.Outcome outcome;
+
+        Planned(int index, CopyRequest request) {
+            this.index = index;
+            this.request = request;
         }
-        long dataBytes = extents.stream().mapToLong(extent -> extent[1] - extent[0]).sum();
-        stats.mode(Stats.Mode.IN_PROCESS);
-        stats.sizeBytes(size);
-        stats.bytes(dataBytes);
-        long chunk = chunkBytes > 0 ? chunkBytes
-                : ChunkPlan.autoChunkBytes(dataBytes, Math.min(processes, budget.limit()), pageSize);
-        try {
-            return ChunkPlan.split(0, extents, chunk, pageSize);
-        } catch (IllegalArgumentException e) {
-            throw new McpException("cannot copy " + quote(request.sourceName()) + ": " + e.getMessage()
-                    + "; choose a larger --chunk-size");
+
+        long sizeBytes() {
+            return request.sourceStatus().sizeBytes();
+        }
+
+        boolean ok() {
+            return failure == null;
+        }
+
+        void fail(Failure why) {
+            if (failure == null) {
+                failure = why;
+            }
+        }
+
+        void fail(CopyException e) {
+            fail(e.failure());
+        }
+
+        FileReport report() {
+            return failure != null ? FileReport.failed(failure)
+                    : new FileReport(request.sourceName(), request.targetName(), outcome, dataBytes, recopied, null);
         }
     }
 
-    /** Reserves the blocks of the source's data ranges, so that a full disk fails here, and sets the copy's size. */
-    private static void prepare(CopyRequest request, Scratch scratch, List<Chunk> chunks) throws McpException {
+    /**
+     * Plans, copies, verifies and commits the regular files of a round: one control file and one
+     * set of copiers for all of them.
+     */
+    private void copyChunked(List<Planned> planned, Events events, Set<Preserve.Attribute> preserve) {
+        for (Planned file : planned) {
+            try {
+                plan(file);
+                stats.addFile(file.sizeBytes(), file.dataBytes);
+            } catch (CopyException e) {
+                file.fail(e);
+            }
+        }
+        stats.mode(Stats.Mode.IN_PROCESS);
+        stats.enter(Stats.Phase.SETUP);
+        Round round = Round.start(events);
         try {
-            for (Chunk chunk : chunks) {
-                if (!scratch.part.reserve(chunk.offset(), chunk.lengthBytes())) {
+            for (Planned file : planned) {
+                if (file.ok()) {
+                    try {
+                        file.scratch = round.create(file.request);
+                        prepare(file);
+                    } catch (CopyException e) {
+                        file.fail(e);
+                    }
+                }
+            }
+            copyChunks(round, planned, events);
+            stats.enter(Stats.Phase.VERIFY);
+            for (Planned file : planned) {
+                if (file.ok()) {
+                    checkSourceUnchanged(file);
+                }
+            }
+            stats.enter(Stats.Phase.COMMIT);
+            commit(round, planned, events, preserve);
+        } catch (RuntimeException e) {
+            round.awaitExitIfInterrupted();
+            throw e;
+        } finally {
+            stats.enter(Stats.Phase.CLEANUP);
+            round.finish();
+        }
+        round.awaitExitIfInterrupted();
+    }
+
+    /** The file's data ranges: a small file's is all of it; a large one's, the ranges that hold data. */
+    private static void plan(Planned file) throws CopyException {
+        long size = file.sizeBytes();
+        if (size <= BATCH_FILE_MAX_BYTES) {
+            file.extents = List.of(new long[] {0, size});
+        } else {
+            try {
+                file.extents = Extents.of(file.request.source(), size, Posix.pageSize());
+            } catch (ErrnoException e) {
+                throw new CopyException(Failure.of(Failure.Kind.READ, file.request.sourceName(), file.request.targetName(), e,
+                        false), e);
+            }
+        }
+        file.dataBytes = file.extents.stream().mapToLong(extent -> extent[1] - extent[0]).sum();
+    }
+
+    /** Reserves the blocks of the file's data ranges, so that a full disk fails here, and sets the copy's size. */
+    private static void prepare(Planned file) throws CopyException {
+        NativeFile part = file.scratch.part;
+        try {
+            for (long[] extent : file.extents) {
+                if (!part.reserve(extent[0], extent[1] - extent[0])) {
                     break; // the file system cannot reserve: a full disk will show as a write fault
                 }
             }
-            scratch.part.truncate(request.sourceStatus().sizeBytes());
+            part.truncate(file.sizeBytes());
         } catch (ErrnoException e) {
-            throw new McpException("error writing " + quote(request.targetName()) + ": " + e.reason(), e);
+            throw new CopyException(Failure.of(Failure.Kind.WRITE, file.request.sourceName(), file.request.targetName(), e,
+                    false), e);
         }
     }
 
-    private void copyChunks(CopyRequest request, Scratch scratch, List<Chunk> chunks) throws McpException {
+    /**
+     * The chunks of every file that has data to copy, giving each its control-file row: large
+     * files split into page-aligned chunks, small ones grouped into batches.
+     */
+    private List<Chunk> chunks(List<Planned> withData, long pageSize) {
+        long dataBytes = withData.stream().mapToLong(file -> file.dataBytes).sum();
+        long chunk = chunkBytes > 0 ? chunkBytes
+                : ChunkPlan.autoChunkBytes(dataBytes, Math.min(processes, budget.limit()), pageSize);
+        List<Chunk> chunks = new ArrayList<>();
+        int batchFirst = -1;
+        int batchFiles = 0;
+        long batchBytes = 0;
+        for (int row = 0; row < withData.size(); row++) {
+            Planned file = withData.get(row);
+            file.row = row;
+            if (file.sizeBytes() <= BATCH_FILE_MAX_BYTES) {
+                if (batchFiles > 0 && (batchFiles == BATCH_MAX_FILES || batchBytes + file.dataBytes > BATCH_MAX_BYTES)) {
+                    chunks.add(batchChunk(batchFirst, batchFiles, batchBytes));
+                    batchFiles = 0;
+                    batchBytes = 0;
+                }
+                if (batchFiles == 0) {
+                    batchFirst = row;
+                }
+                batchFiles++;
+                batchBytes += file.dataBytes;
+                continue;
+            }
+            if (batchFiles > 0) {
+                chunks.add(batchChunk(batchFirst, batchFiles, batchBytes));
+                batchFiles = 0;
+                batchBytes = 0;
+            }
+            try {
+                chunks.addAll(ChunkPlan.split(row, file.extents, chunk, pageSize));
+            } catch (IllegalArgumentException e) {
+                file.fail(Failure.of(Failure.Kind.CHUNK_SIZE, file.request.sourceName(), file.request.targetName(),
+                        e.getMessage(), false));
+            }
+        }
+        if (batchFiles > 0) {
+            chunks.add(batchChunk(batchFirst, batchFiles, batchBytes));
+        }
+        return chunks;
+    }
+
+    /** A batch, or for one file alone, an ordinary chunk of all of it. */
+    private static Chunk batchChunk(int first, int files, long bytes) {
+        return files == 1 ? new Chunk(first, 0, bytes) : Chunk.batch(first, files, bytes);
+    }
+
+    /** Copies the data of every file of the round that has any, and verifies it, copying mismatched chunks once more. */
+    private void copyChunks(Round round, List<Planned> planned, Events events) {
         long pageSize = Posix.pageSize();
+        List<Planned> withData = new ArrayList<>();
+        for (Planned file : planned) {
+            if (file.ok() && file.dataBytes > 0) {
+                withData.add(file);
+            }
+        }
+        List<Chunk> chunks = chunks(withData, pageSize);
+        chunks.removeIf(chunk -> !withData.get(chunk.fileIndex()).ok());
+        if (chunks.isEmpty()) {
+            return;
+        }
         long dataBytes = chunks.stream().mapToLong(Chunk::lengthBytes).sum();
         boolean inProcess = processes == 1 || dataBytes <= IN_PROCESS_MAX_BYTES;
         // Copying processes, the coordinator among them: slot 0 is its own.
         int workers = inProcess ? 1 : Math.min(processes, chunks.size());
         if (workers > budget.limit()) {
             if (budget.boundByMemory(workers)) {
-                System.err.println("mcp: using " + budget.limit() + " worker processes, not " + processes + ": "
-                        + budget.reason());
+                events.workersLimited(processes, budget.limit(), budget.reason());
             }
             workers = budget.limit();
         }
         stats.mode(inProcess ? Stats.Mode.IN_PROCESS : Stats.Mode.WORKERS);
         stats.chunks(chunks.size(), inProcess ? 0 : workers);
+        Planned first = withData.get(chunks.get(0).fileIndex());
         try {
-            FileStatus partStatus = scratch.part.status();
-            List<ControlFile.FileEntry> files = List.of(ControlFile.FileEntry.of(request.source(), request.sourceStatus(),
-                    scratch.part, partStatus, request.sourceStatus().sizeBytes()));
-            CopyMethod using = method.isPresent() ? method.get() : CopyMethod.forFileSystem(scratch.part.fileSystemType());
+            List<ControlFile.FileEntry> rows = new ArrayList<>();
+            List<NativeFile> copies = new ArrayList<>();
+            for (Planned file : withData) {
+                rows.add(ControlFile.FileEntry.of(file.request.source(), file.request.sourceStatus(), file.scratch.part,
+                        file.scratch.partStatus, file.sizeBytes()));
+                copies.add(file.scratch.part);
+            }
+            CopyMethod using = method.isPresent() ? method.get() : CopyMethod.forFileSystem(first.scratch.part.fileSystemType());
             stats.method(using);
-            try (ControlFile control = ControlFile.create(scratch.createControl(), files, chunks, workers, pageSize, using)) {
-                for (int round = 1; ; round++) {
+            try (ControlFile control = ControlFile.create(round.createControl(first.request), rows, chunks, workers, pageSize,
+                    using); Live shown = new Live(control, round)) {
+                for (int attempt = 1; ; attempt++) {
                     stats.enter(Stats.Phase.SPAWN);
                     try {
                         if (inProcess) {
-                            runInProcess(request, control);
+                            runInProcess(control);
                         } else {
-                            runWorkers(request, control, scratch, Math.min(workers, control.countInState(ControlFile.PENDING)) - 1);
+                            runWorkers(round, control, Math.min(workers, control.countInState(ControlFile.PENDING)) - 1);
                         }
                     } finally {
                         stats.ran(control, !inProcess);
                     }
+                    for (Planned file : withData) {
+                        if (control.isFileFailed(file.row)) {
+                            file.fail(failure(file.request, control.fileError(file.row)));
+                        }
+                    }
                     stats.enter(Stats.Phase.VERIFY);
                     if (verifyMedia) {
-                        scratch.part.sync();
-                        scratch.part.adviseDontNeed(0, 0);
+                        for (Planned file : withData) {
+                            if (file.ok()) {
+                                file.scratch.part.sync();
+                                file.scratch.part.adviseDontNeed(0, 0);
+                            }
+                        }
                     }
-                    List<Integer> mismatched = Verifier.mismatches(control, 0, scratch.part,
+                    List<Integer> mismatched = Verifier.mismatches(control, copies,
                             Math.min(workers, Runtime.getRuntime().availableProcessors()));
                     if (mismatched.isEmpty()) {
                         return;
                     }
-                    if (round == MAX_ROUNDS) {
-                        Chunk bad = control.chunk(mismatched.get(0));
-                        throw new McpException("verification of " + quote(request.targetName()) + " failed: bytes "
-                                + bad.offset() + ".." + bad.end() + " differ from " + quote(request.sourceName()) + " after "
-                                + round + " attempts; " + quote(request.targetName()) + " was left as it was");
-                    }
                     for (int index : mismatched) {
-                        control.reset(index, ControlFile.DONE);
+                        Chunk bad = control.chunk(index);
+                        for (int row = bad.fileIndex(); row < bad.fileIndex() + bad.fileCount(); row++) {
+                            Planned file = withData.get(row);
+                            if (attempt == MAX_ROUNDS) {
+                                file.fail(Failure.of(Failure.Kind.VERIFY, file.request.sourceName(), file.request.targetName(),
+                                        bad.isBatch() ? "bytes 0.." + file.sizeBytes() + ", " + attempt + " attempts"
+                                                : "bytes " + bad.offset() + ".." + bad.end() + ", " + attempt + " attempts", true));
+                            } else {
+                                file.recopied++;
+                            }
+                        }
+                        if (attempt < MAX_ROUNDS) {
+                            control.reset(index, ControlFile.DONE);
+                        }
+                    }
+                    if (attempt == MAX_ROUNDS) {
+                        return;
                     }
                 }
             }
+        } catch (RoundFailed e) {
+            failAll(withData, e.failure);
         } catch (ErrnoException e) {
-            throw new McpException("error writing " + quote(request.targetName()) + ": " + e.reason(), e);
+            failAll(withData, Failure.of(Failure.Kind.WRITE, first.request.sourceName(), first.request.targetName(), e, false));
         } catch (IOException e) {
-            throw new McpException("error copying " + quote(request.sourceName()) + " to " + quote(request.targetName())
-                    + ": " + e.getMessage(), e);
+            failAll(withData, Failure.of(Failure.Kind.COPY, first.request.sourceName(), first.request.targetName(),
+                    e.getMessage(), false));
+        }
+    }
+
+    /** Shows the control file to {@link #bytesInFlight} while it is mapped. */
+    private final class Live implements AutoCloseable {
+        Live(ControlFile control, Round round) {
+            synchronized (live) {
+                live[0] = control;
+            }
+            liveRound = round;
+        }
+
+        @Override
+        public void close() {
+            synchronized (live) {
+                live[0] = null;
+            }
+            liveRound = null;
+        }
+    }
+
+    /** Every file of the round fails for what stopped the round (named for each file). */
+    private static void failAll(List<Planned> files, Failure why) {
+        for (Planned file : files) {
+            file.fail(new Failure(why.kind(), file.request.sourceName(), file.request.targetName(), why.call(), why.errno(),
+                    why.detail(), why.targetKept()));
+        }
+    }
+
+    /** Something stopped a whole round: every copier's failure, the workers lost. */
+    private static final class RoundFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient Failure failure;
+
+        RoundFailed(Failure failure) {
+            super(failure.kind().name(), null, false, false);
+            this.failure = failure;
         }
     }
 
     /** Copies every pending chunk on this thread, with the same worker code a worker JVM runs. */
-    private static void runInProcess(CopyRequest request, ControlFile control) throws McpException {
+    private static void runInProcess(ControlFile control) {
         try (Worker worker = new Worker(control, 0)) {
             worker.run();
-        } catch (CopyFailure e) {
-            throw failure(request, e.error());
         }
     }
 
     /**
      * Copies on this thread's behalf while {@code count} worker JVMs (slots 1 to {@code count})
-     * start and join in, until every chunk is done: a worker JVM takes a quarter of a second or
-     * more to start, in which the coordinator's own copy (slot 0, the same {@link Worker} code) is
-     * already under way. Workers that die without a word or stop beating are replaced; an error
-     * a worker or the coordinator's copy reports fails the copy with it.
+     * start and join in, until every chunk is done or failed: a worker JVM takes a quarter of a
+     * second or more to start, in which the coordinator's own copy (slot 0, the same
+     * {@link Worker} code) is already under way. Workers that die without a word or stop beating
+     * are replaced; one that fails in a way no file explains fails the round.
      */
-    private void runWorkers(CopyRequest request, ControlFile control, Scratch scratch, int count)
-            throws McpException, IOException {
+    private void runWorkers(Round round, ControlFile control, int count) throws RoundFailed, IOException {
         int replacements = 0;
         for (int slot = 1; slot <= count; slot++) {
-            scratch.started(start(control, scratch, slot));
+            round.started(start(round, control, slot));
         }
         OwnCopy own = OwnCopy.start(control);
         boolean done = false;
         try {
-            while (control.countInState(ControlFile.DONE) < control.chunkCount()) {
-                List<WorkerProcess> running = scratch.running();
+            while (!control.isSettled()) {
+                List<WorkerProcess> running = round.running();
                 awaitAnyExit(running, own.finished);
-                if (own.failure() != null) {
+                if (own.failure != null) {
                     control.requestStop();
-                    throw failure(request, own.failure().error());
+                    throw new RoundFailed(Failure.of(Failure.Kind.COPY, null, null, String.valueOf(own.failure), true));
                 }
                 for (WorkerProcess worker : running) {
                     if (worker.process.isAlive()) {
@@ -323,28 +572,27 @@ public final class Coordinator {
                         }
                         continue;
                     }
-                    scratch.exited(worker);
+                    round.exited(worker);
                     long state = control.slotState(worker.slot);
                     if (state == ControlFile.SLOT_FINISHED) {
                         continue;
                     }
                     if (state == ControlFile.SLOT_FAILED && worker.process.exitValue() == WorkerMain.EXIT_FAILED) {
                         control.requestStop();
-                        throw failure(request, control.slotError(worker.slot));
+                        WorkerError error = control.slotError(worker.slot);
+                        throw new RoundFailed(new Failure(Failure.Kind.COPY, null, null, null, 0, error.message(), true));
                     }
                     control.release(worker.process.pid());
                     if (replacements == MAX_REPLACEMENTS) {
                         control.requestStop();
-                        throw new McpException("error copying " + quote(request.sourceName()) + " to "
-                                + quote(request.targetName()) + ": " + describeExit(worker) + ", and " + MAX_REPLACEMENTS
-                                + " workers before it; " + quote(request.targetName()) + " was left as it was");
+                        throw new RoundFailed(Failure.of(Failure.Kind.WORKERS_LOST, null, null,
+                                describeExit(worker) + ", and " + MAX_REPLACEMENTS + " workers before it", true));
                     }
                     replacements++;
                     stats.replaced();
-                    scratch.started(start(control, scratch, worker.slot));
+                    round.started(start(round, control, worker.slot));
                 }
-                if (own.finished.isDone() && scratch.running().isEmpty()
-                        && control.countInState(ControlFile.DONE) < control.chunkCount()) {
+                if (own.finished.isDone() && round.running().isEmpty() && !control.isSettled()) {
                     // Every copier finished, yet chunks remain: handed back by a worker that died
                     // after the others had found nothing left to claim.
                     own = OwnCopy.start(control);
@@ -366,14 +614,15 @@ public final class Coordinator {
     private static final class OwnCopy {
         /** Completes when the copy ends, whether it copied all it could or failed. */
         final CompletableFuture<Void> finished = new CompletableFuture<>();
-        private volatile CopyFailure failure;
+        /** What broke the copy in a way no file explains, or null. */
+        volatile Throwable failure;
 
         static OwnCopy start(ControlFile control) {
             OwnCopy own = new OwnCopy();
             Thread thread = new Thread(() -> {
                 try (Worker worker = new Worker(control, 0)) {
                     worker.run();
-                } catch (CopyFailure e) {
+                } catch (RuntimeException | Error e) {
                     own.failure = e;
                 } finally {
                     own.finished.complete(null);
@@ -382,11 +631,6 @@ public final class Coordinator {
             thread.setDaemon(true);   // an interrupted copy exits with the JVM; its files are gone then
             thread.start();
             return own;
-        }
-
-        /** Why the copy failed, or null. */
-        CopyFailure failure() {
-            return failure;
         }
     }
 
@@ -399,12 +643,12 @@ public final class Coordinator {
         return state == ControlFile.SLOT_EMPTY && now - worker.startedNanos > START_TIMEOUT_NANOS;
     }
 
-    private WorkerProcess start(ControlFile control, Scratch scratch, int slot) throws IOException {
+    private WorkerProcess start(Round round, ControlFile control, int slot) throws IOException {
         control.clearSlot(slot);
-        FileStatus status = scratch.control.status();
+        FileStatus status = round.control.status();
         stats.spawning(slot);
         try {
-            return new WorkerProcess(slot, launcher.start(scratch.control.descriptor(), status.device(), status.inode(), slot));
+            return new WorkerProcess(slot, launcher.start(round.control.descriptor(), status.device(), status.inode(), slot));
         } catch (IOException e) {
             throw new IOException("cannot start a worker process: " + e.getMessage(), e);
         }
@@ -440,225 +684,249 @@ public final class Coordinator {
         return "worker process " + worker.process.pid() + " " + how + (said.isEmpty() ? "" : " (" + said.get(0) + ")");
     }
 
-    /** The message for an error a worker recorded. */
-    private static McpException failure(CopyRequest request, WorkerError error) {
-        String source = quote(request.sourceName());
-        String target = quote(request.targetName());
-        String reason = error.errno() != 0 ? ErrnoException.of("", error.errno(), null).reason() : error.message();
-        String what;
+    /** The failure for an error a copier recorded for a file. */
+    private static Failure failure(CopyRequest request, WorkerError error) {
+        Failure.Kind kind;
         switch (error.kind()) {
             case SOURCE_CHANGED:
-                what = source + " changed while it was being copied";
+                kind = Failure.Kind.SOURCE_CHANGED;
                 break;
             case SOURCE_READ:
-                what = "error reading " + source + ": " + reason;
+                kind = Failure.Kind.READ;
                 break;
             case TARGET_WRITE:
-                what = "error writing " + target + ": " + reason;
+                kind = Failure.Kind.WRITE;
                 break;
             default:
-                what = "error copying " + source + " to " + target + ": " + error.message();
+                kind = Failure.Kind.COPY;
                 break;
         }
-        return new McpException(what + "; " + target + " was left as it was");
+        return new Failure(kind, request.sourceName(), request.targetName(), null, error.errno(), error.message(), true);
     }
 
-    private static void checkSourceUnchanged(CopyRequest request) throws McpException {
+    private static void checkSourceUnchanged(Planned file) {
+        CopyRequest request = file.request;
         try {
             if (!request.source().status().isUnchangedSince(request.sourceStatus())) {
-                throw sourceChanged(request);
+                file.fail(sourceChanged(request));
             }
         } catch (ErrnoException e) {
-            throw new McpException("cannot stat " + quote(request.sourceName()) + ": " + e.reason(), e);
+            file.fail(Failure.of(Failure.Kind.STAT, request.sourceName(), null, e, false));
         }
     }
 
-    private static McpException sourceChanged(CopyRequest request) {
-        return new McpException(quote(request.sourceName()) + " changed while it was being copied; "
-                + quote(request.targetName()) + " was left as it was");
+    private static Failure sourceChanged(CopyRequest request) {
+        return Failure.of(Failure.Kind.SOURCE_CHANGED, request.sourceName(), request.targetName(), (String) null, true);
     }
 
-    /** Streams the source into the temporary file, then reads the copy back against the bytes' checksum. */
-    private void stream(CopyRequest request, Scratch scratch) throws McpException {
-        stats.mode(Stats.Mode.STREAM);
-        Streamer.Streamed streamed = stream(request, scratch.part);
+    /**
+     * Streams a file whose size says nothing of its content into its temporary file, reads the
+     * copy back against the bytes' checksum, and commits it.
+     */
+    private FileReport copyStreamed(CopyRequest request, Events events, Set<Preserve.Attribute> preserve) throws CopyException {
+        stats.enter(Stats.Phase.SETUP);
+        Round round = Round.start(events);
         try {
-            scratch.part.sync();
-            stats.enter(Stats.Phase.VERIFY);
-            if (verifyMedia) {
-                scratch.part.adviseDontNeed(0, 0);
+            Scratch scratch = round.create(request);
+            stats.mode(Stats.Mode.STREAM);
+            Streamer.Streamed streamed = stream(request, scratch.part);
+            stats.addFile(streamed.bytes(), streamed.bytes());
+            try {
+                scratch.part.sync();
+                stats.enter(Stats.Phase.VERIFY);
+                if (verifyMedia) {
+                    scratch.part.adviseDontNeed(0, 0);
+                }
+                long size = scratch.part.status().sizeBytes();
+                if (size != streamed.bytes() || (size > 0 && Verifier.crc32c(scratch.part, 0, size) != streamed.crc32c())) {
+                    throw new CopyException(Failure.of(Failure.Kind.VERIFY, request.sourceName(), request.targetName(),
+                            (String) null, true));
+                }
+            } catch (ErrnoException e) {
+                throw new CopyException(Failure.of(Failure.Kind.WRITE, request.sourceName(), request.targetName(), e, false), e);
             }
-            long size = scratch.part.status().sizeBytes();
-            if (size != streamed.bytes() || (size > 0 && Verifier.crc32c(scratch.part, 0, size) != streamed.crc32c())) {
-                throw new McpException("verification of " + quote(request.targetName()) + " failed: it differs from what was read of "
-                        + quote(request.sourceName()) + "; " + quote(request.targetName()) + " was left as it was");
+            stats.enter(Stats.Phase.COMMIT);
+            Planned file = new Planned(0, request);
+            file.scratch = scratch;
+            file.dataBytes = streamed.bytes();
+            commit(round, List.of(file), events, preserve);
+            if (!file.ok()) {
+                throw new CopyException(file.failure);
             }
-        } catch (ErrnoException e) {
-            throw new McpException("error writing " + quote(request.targetName()) + ": " + e.reason(), e);
+            return file.report();
+        } catch (CopyException | RuntimeException e) {
+            round.awaitExitIfInterrupted();
+            throw e;
+        } finally {
+            stats.enter(Stats.Phase.CLEANUP);
+            round.finish();
+            round.awaitExitIfInterrupted();
         }
     }
 
     /** DEST is a FIFO or a device: the bytes are written into it, as cp does; nothing can be read back. */
-    private void writeThrough(CopyRequest request) throws McpException {
+    private FileReport writeThrough(CopyRequest request) throws CopyException {
         stats.mode(Stats.Mode.WRITE_THROUGH);
-        stream(request, request.existing());
+        long bytes = stream(request, request.existing()).bytes();
+        stats.addFile(bytes, bytes);
+        return new FileReport(request.sourceName(), request.targetName(), FileReport.Outcome.COPIED, bytes, 0, null);
     }
 
     /** Streams the source into {@code target}, naming the file whose read or write failed. */
-    private Streamer.Streamed stream(CopyRequest request, NativeFile target) throws McpException {
+    private Streamer.Streamed stream(CopyRequest request, NativeFile target) throws CopyException {
         stats.enter(Stats.Phase.COPY);
         try {
-            Streamer.Streamed streamed = Streamer.copy(request.source(), target);
-            stats.bytes(streamed.bytes());
-            return streamed;
+            return Streamer.copy(request.source(), target);
         } catch (Streamer.StreamException e) {
-            throw e.reading
-                    ? new McpException("error reading " + quote(request.sourceName()) + ": " + e.errno().reason(), e)
-                    : new McpException("error writing " + quote(request.targetName()) + ": " + e.errno().reason(), e);
+            throw new CopyException(Failure.of(e.reading ? Failure.Kind.READ : Failure.Kind.WRITE, request.sourceName(),
+                    request.targetName(), e.errno(), false), e);
         }
     }
 
     /**
-     * Gives the copy DEST's attributes, syncs it, and renames it over DEST, unless the coordinator
-     * was interrupted first.
+     * Gives each copy that is still good its destination's attributes, makes them all durable,
+     * and renames them over their destinations, unless the coordinator was interrupted first;
+     * then syncs each destination directory once.
      */
-    private static Outcome commit(CopyRequest request, Scratch scratch) throws McpException {
-        Attributes.apply(request, scratch.part);
-        try {
-            scratch.part.sync();
-        } catch (ErrnoException e) {
-            throw new McpException("error writing " + quote(request.targetName()) + ": " + e.reason(), e);
-        }
-        synchronized (scratch) {
-            if (scratch.interrupted) {
-                scratch.awaitExitIfInterrupted();
-            }
-            scratch.rename();
-        }
-        try {
-            request.directory().sync();
-            return Outcome.COPIED;
-        } catch (ErrnoException e) {
-            // A directory mcp may not read is open as a path only (Operands), which fsync refuses with
-            // EBADF: what kept it from being synced is the permission to read it, not a bad descriptor.
-            String reason = e.errno() == ErrnoException.EBADF ? ErrnoException.of("open", ErrnoException.EACCES, null).reason()
-                    : e.reason();
-            System.err.println("mcp: warning: " + quote(request.targetName()) + " was replaced by the verified copy, but its "
-                    + "directory could not be synced (" + reason + "): the replacement may not survive a crash");
-            return Outcome.COPIED_NOT_DURABLE;
-        }
-    }
-
-    /**
-     * The temporary and control files of one copy and the workers using them. Its lock orders the
-     * commit against an interruption: the shutdown hook either finds the copy committed, and the
-     * exit status says it succeeded, or stops the workers and removes both files before any
-     * rename.
-     */
-    private static final class Scratch {
-        final CopyRequest request;
-        final String stem;
-        final NativeFile part;
-        NativeFile control;
-        private String controlName;
-        private FileStatus partStatus;
-        private FileStatus controlStatus;
-        private final List<WorkerProcess> workers = new ArrayList<>();
-        private boolean interrupted;
-        private boolean committed;
-
-        private Scratch(CopyRequest request, String stem, NativeFile part, FileStatus partStatus) {
-            this.request = request;
-            this.stem = stem;
-            this.part = part;
-            this.partStatus = partStatus;
-        }
-
-        /** Creates the temporary file beside DEST: {@code O_EXCL | O_NOFOLLOW}, mode 0600. */
-        static Scratch create(CopyRequest request) throws McpException {
-            String stem = "." + shortened(request.leaf()) + "." + String.format("%016x", ThreadLocalRandom.current().nextLong());
-            NativeFile part;
-            try {
-                part = NativeFile.open(request.directory(), stem + ".mcp-part", 0600,
-                        NativeFile.Open.READ_WRITE, NativeFile.Open.CREATE_NEW);
-            } catch (ErrnoException e) {
-                if (request.existing() != null && e.errno() == ErrnoException.EACCES) {
-                    // The directory by the name it was opened by: DEST's, or where a symbolic link at DEST led.
-                    throw new McpException("cannot replace " + quote(request.targetName()) + ": its directory "
-                            + quote(request.directory().name()) + " is not writable "
-                            + "(mcp replaces a file by renaming a verified copy over it, and never writes into it in place)", e);
+    private void commit(Round round, List<Planned> files, Events events, Set<Preserve.Attribute> preserve) {
+        List<Planned> good = new ArrayList<>();
+        for (Planned file : files) {
+            if (file.ok()) {
+                try {
+                    Attributes.apply(file.request, file.scratch.part);
+                    if (!preserve.isEmpty()) {
+                        Preserve.apply(file.request.source(), file.request.sourceStatus(), file.scratch.part, preserve);
+                    }
+                    good.add(file);
+                } catch (CopyException e) {
+                    file.fail(e);
+                } catch (ErrnoException e) {
+                    Preserve.Attribute attribute = Preserve.attributeOf(e);
+                    file.fail(new Failure(Failure.Kind.PRESERVE, file.request.sourceName(), file.request.targetName(), e.call(),
+                            e.errno(), attribute == null ? e.call() : attribute.name().toLowerCase(java.util.Locale.ROOT), true));
                 }
-                throw new McpException("cannot create regular file " + quote(request.targetName()) + ": " + e.reason(), e);
             }
+        }
+        syncAll(good);
+        for (Planned file : good) {
+            if (!file.ok()) {
+                continue;
+            }
+            synchronized (round) {
+                if (round.interrupted) {
+                    round.awaitExitIfInterrupted();
+                }
+                try {
+                    file.scratch.rename();
+                    file.outcome = FileReport.Outcome.COPIED;
+                } catch (CopyException e) {
+                    file.fail(e);
+                }
+            }
+        }
+        Map<NativeFile, List<Planned>> byDirectory = new IdentityHashMap<>();
+        for (Planned file : good) {
+            if (file.ok()) {
+                byDirectory.computeIfAbsent(file.request.directory(), directory -> new ArrayList<>()).add(file);
+            }
+        }
+        for (Map.Entry<NativeFile, List<Planned>> directory : byDirectory.entrySet()) {
             try {
-                return new Scratch(request, stem, part, part.status());
+                directory.getKey().sync();
             } catch (ErrnoException e) {
-                throw new McpException("cannot create regular file " + quote(request.targetName()) + ": " + e.reason(), e);
+                // A directory mcp may not read is open as a path only (Operands), which fsync refuses with
+                // EBADF: what kept it from being synced is the permission to read it, not a bad descriptor.
+                int errno = e.errno() == ErrnoException.EBADF ? ErrnoException.EACCES : e.errno();
+                for (Planned file : directory.getValue()) {
+                    file.outcome = FileReport.Outcome.COPIED_NOT_DURABLE;
+                    events.warning(new Events.Warning(Events.Warning.Kind.DIRECTORY_NOT_SYNCED, file.request.targetName(), errno));
+                }
             }
+        }
+    }
+
+    /**
+     * Makes the copies durable before any is renamed: one {@code fsync} for a single copy; for
+     * several, one {@code syncfs} per file system they are on, rather than one fsync each.
+     */
+    private static void syncAll(List<Planned> files) {
+        if (files.size() == 1) {
+            Planned file = files.get(0);
+            try {
+                file.scratch.part.sync();
+            } catch (ErrnoException e) {
+                file.fail(Failure.of(Failure.Kind.WRITE, file.request.sourceName(), file.request.targetName(), e, true));
+            }
+            return;
+        }
+        Map<Long, List<Planned>> byDevice = new java.util.HashMap<>();
+        for (Planned file : files) {
+            byDevice.computeIfAbsent(file.scratch.partStatus.device(), device -> new ArrayList<>()).add(file);
+        }
+        for (List<Planned> onDevice : byDevice.values()) {
+            try {
+                onDevice.get(0).scratch.part.syncFileSystem();
+            } catch (ErrnoException e) {
+                for (Planned file : onDevice) {
+                    file.fail(Failure.of(Failure.Kind.WRITE, file.request.sourceName(), file.request.targetName(), e, true));
+                }
+            }
+        }
+    }
+
+    /**
+     * The temporary files of a round, its control file and the workers using them. Its lock orders
+     * each commit against an interruption: the shutdown hook either finds every copy committed,
+     * and the exit status says the run succeeded, or stops the workers and removes every
+     * temporary file not yet renamed, and the control file, before any further rename.
+     */
+    private static final class Round {
+        private final Events events;
+        private final List<Scratch> scratches = new ArrayList<>();
+        private final List<WorkerProcess> workers = new ArrayList<>();
+        private final Thread hook;
+        NativeFile control;
+        private NativeFile controlDirectory;
+        private String controlName;
+        private FileStatus controlStatus;
+        private boolean interrupted;
+
+        private Round(Events events) {
+            this.events = events;
+            this.hook = new Thread(this::interrupt, "mcp-interrupted");
+        }
+
+        static Round start(Events events) {
+            Round round = new Round(events);
+            Runtime.getRuntime().addShutdownHook(round.hook);
+            return round;
+        }
+
+        /** Creates the temporary file of a copy beside its destination: {@code O_EXCL | O_NOFOLLOW}, mode 0600. */
+        Scratch create(CopyRequest request) throws CopyException {
+            Scratch scratch = Scratch.create(request);
+            synchronized (this) {
+                scratches.add(scratch);
+            }
+            return scratch;
         }
 
         /**
-         * Creates the control file beside the temporary file, the same way, under a name of its
-         * own: one that could be told from the temporary file's could be taken first by another
-         * user who can write the directory.
+         * Creates the control file beside the temporary file of {@code request}, the same way,
+         * under a name of its own: one that could be told from the temporary file's could be taken
+         * first by another user who can write the directory.
          */
-        NativeFile createControl() throws ErrnoException {
-            String name = "." + shortened(request.leaf()) + "." + String.format("%016x", ThreadLocalRandom.current().nextLong())
-                    + ".mcp-control";
-            NativeFile file = NativeFile.open(request.directory(), name, 0600, NativeFile.Open.READ_WRITE, NativeFile.Open.CREATE_NEW);
+        NativeFile createControl(CopyRequest request) throws ErrnoException {
+            String name = Scratch.stem(request) + ".mcp-control";
+            NativeFile file = NativeFile.open(request.directory(), name, 0600, NativeFile.Open.READ_WRITE,
+                    NativeFile.Open.CREATE_NEW);
             synchronized (this) {
+                controlDirectory = request.directory();
                 controlName = name;
                 control = file;
                 controlStatus = file.status();
             }
             return file;
-        }
-
-        /**
-         * A name short enough that the scratch files' names stay within NAME_MAX (255 bytes), never
-         * cut between the two halves of a character outside the BMP: half of one has no bytes.
-         */
-        private static String shortened(String name) {
-            if (name.length() <= MAX_STEM_CHARS) {
-                return name;
-            }
-            int end = Character.isHighSurrogate(name.charAt(MAX_STEM_CHARS - 1)) ? MAX_STEM_CHARS - 1 : MAX_STEM_CHARS;
-            return name.substring(0, end);
-        }
-
-        /**
-         * Renames the copy over DEST, after checking that its name is still the file mcp wrote, and
-         * checks afterwards that DEST is that file: another user who can write the directory could
-         * have put something else under either name.
-         */
-        void rename() throws McpException {
-            String partName = stem + ".mcp-part";
-            String target = quote(request.targetName());
-            try {
-                if (!isOurs(partName, partStatus)) {
-                    throw new McpException("the temporary copy of " + target + " was replaced by another process; "
-                            + target + " was left as it was");
-                }
-                NativeFile.rename(request.directory(), partName, request.directory(), request.leaf());
-                committed = true;
-                if (!isOurs(request.leaf(), partStatus)) {
-                    throw new McpException(target + " was replaced by another process while mcp renamed the verified copy over it");
-                }
-            } catch (ErrnoException e) {
-                throw new McpException("cannot replace " + target + ": " + e.reason()
-                        + (committed ? "" : "; " + target + " was left as it was"), e);
-            }
-        }
-
-        private boolean isOurs(String name, FileStatus ours) throws ErrnoException {
-            try {
-                return NativeFile.status(request.directory(), name, false).isSameFile(ours);
-            } catch (ErrnoException e) {
-                if (e.errno() == ErrnoException.ENOENT) {
-                    return false;
-                }
-                throw e;
-            }
         }
 
         synchronized void started(WorkerProcess worker) {
@@ -677,10 +945,10 @@ public final class Coordinator {
         }
 
         /** The shutdown hook: a fatal signal reached the coordinator (see {@link FatalSignals}). */
-        void interrupt() {
+        private void interrupt() {
             synchronized (this) {
-                if (committed) {
-                    // The destination already holds the verified copy: report success, not 130.
+                if (!scratches.isEmpty() && scratches.stream().allMatch(scratch -> scratch.committed)) {
+                    // Every destination already holds its verified copy: report success, not 130.
                     Runtime.getRuntime().halt(0);
                 }
                 interrupted = true;
@@ -706,9 +974,19 @@ public final class Coordinator {
             }
         }
 
+        /** Discards what is left and takes the shutdown hook away: the round is over. */
+        void finish() {
+            discard();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running or has run: it discards the same files.
+            }
+        }
+
         /**
-         * Stops every worker and removes both files, each only if its name still is the file mcp
-         * created; the rename, if it happened, already took the temporary file's name away.
+         * Stops every worker and removes the temporary files not renamed and the control file,
+         * each only if its name still is the file mcp created.
          */
         synchronized void discard() {
             workers.forEach(WorkerProcess::kill);
@@ -716,21 +994,122 @@ public final class Coordinator {
                 worker.process.onExit().join();
             }
             workers.clear();
-            remove(stem + ".mcp-part", partStatus, part);
-            partStatus = null;
+            for (Scratch scratch : scratches) {
+                scratch.discard(events);
+            }
+            scratches.clear();
             if (control != null) {
-                remove(controlName, controlStatus, control);
-                controlStatus = null;
+                Scratch.remove(controlDirectory, controlName, controlStatus, control, events);
+                control = null;
+            }
+        }
+    }
+
+    /** The temporary file of one copy, beside its destination. */
+    private static final class Scratch {
+        final CopyRequest request;
+        final String name;
+        final NativeFile part;
+        final FileStatus partStatus;
+        /** True once renamed over the destination. */
+        volatile boolean committed;
+        private boolean discarded;
+
+        private Scratch(CopyRequest request, String name, NativeFile part, FileStatus partStatus) {
+            this.request = request;
+            this.name = name;
+            this.part = part;
+            this.partStatus = partStatus;
+        }
+
+        /** A fresh name for a scratch file of the copy to {@code request}'s destination, without its suffix. */
+        static String stem(CopyRequest request) {
+            return "." + shortened(request.leaf()) + "." + String.format("%016x", ThreadLocalRandom.current().nextLong());
+        }
+
+        static Scratch create(CopyRequest request) throws CopyException {
+            String name = stem(request) + ".mcp-part";
+            NativeFile part;
+            try {
+                part = NativeFile.open(request.directory(), name, 0600, NativeFile.Open.READ_WRITE, NativeFile.Open.CREATE_NEW);
+            } catch (ErrnoException e) {
+                if (request.existing() != null && e.errno() == ErrnoException.EACCES) {
+                    // The directory by the name it was opened by: DEST's, or where a symbolic link at DEST led.
+                    throw new CopyException(Failure.of(Failure.Kind.DIRECTORY_NOT_WRITABLE, request.sourceName(),
+                            request.targetName(), e, false).withDetail(request.directory().name()), e);
+                }
+                throw new CopyException(Failure.of(Failure.Kind.CREATE, request.sourceName(), request.targetName(), e, false), e);
+            }
+            try {
+                return new Scratch(request, name, part, part.status());
+            } catch (ErrnoException e) {
+                remove(request.directory(), name, null, part, Events.NONE);
+                throw new CopyException(Failure.of(Failure.Kind.CREATE, request.sourceName(), request.targetName(), e, false), e);
             }
         }
 
-        private void remove(String name, FileStatus ours, NativeFile file) {
+        /**
+         * A name short enough that the scratch files' names stay within NAME_MAX (255 bytes), never
+         * cut between the two halves of a character outside the BMP: half of one has no bytes.
+         */
+        private static String shortened(String name) {
+            if (name.length() <= MAX_STEM_CHARS) {
+                return name;
+            }
+            int end = Character.isHighSurrogate(name.charAt(MAX_STEM_CHARS - 1)) ? MAX_STEM_CHARS - 1 : MAX_STEM_CHARS;
+            return name.substring(0, end);
+        }
+
+        /**
+         * Renames the copy over DEST, after checking that its name is still the file mcp wrote, and
+         * checks afterwards that DEST is that file: another user who can write the directory could
+         * have put something else under either name.
+         */
+        void rename() throws CopyException {
+            String target = request.targetName();
             try {
-                if (ours != null && isOurs(name, ours)) {
-                    NativeFile.unlink(request.directory(), name);
+                if (!isOurs(request.directory(), name, partStatus)) {
+                    throw new CopyException(Failure.of(Failure.Kind.SCRATCH_REPLACED, request.sourceName(), target,
+                            (String) null, true));
+                }
+                NativeFile.rename(request.directory(), name, request.directory(), request.leaf());
+                committed = true;
+                if (!isOurs(request.directory(), request.leaf(), partStatus)) {
+                    throw new CopyException(Failure.of(Failure.Kind.TARGET_REPLACED, request.sourceName(), target,
+                            (String) null, false));
                 }
             } catch (ErrnoException e) {
-                System.err.println("mcp: cannot remove " + quote(name) + ": " + e.reason());
+                throw new CopyException(Failure.of(Failure.Kind.REPLACE, request.sourceName(), target, e, !committed), e);
+            }
+        }
+
+        private static boolean isOurs(NativeFile directory, String name, FileStatus ours) throws ErrnoException {
+            try {
+                return NativeFile.status(directory, name, false).isSameFile(ours);
+            } catch (ErrnoException e) {
+                if (e.errno() == ErrnoException.ENOENT) {
+                    return false;
+                }
+                throw e;
+            }
+        }
+
+        /** Removes the temporary file unless it was renamed, and closes it. */
+        void discard(Events events) {
+            if (!discarded) {
+                discarded = true;
+                remove(request.directory(), name, committed ? null : partStatus, part, events);
+            }
+        }
+
+        /** Removes {@code name} from {@code directory} if it still is {@code ours} (null: leave it), and closes {@code file}. */
+        static void remove(NativeFile directory, String name, FileStatus ours, NativeFile file, Events events) {
+            try {
+                if (ours != null && isOurs(directory, name, ours)) {
+                    NativeFile.unlink(directory, name);
+                }
+            } catch (ErrnoException e) {
+                events.warning(new Events.Warning(Events.Warning.Kind.SCRATCH_NOT_REMOVED, name, e.errno()));
             }
             try {
                 file.close();

@@ -154,6 +154,12 @@ public final class Stats {
         this.bytes = bytes;
     }
 
+    /** Adds a file of {@code sizeBytes}, {@code dataBytes} of which are data, to what the run copies. */
+    void addFile(long sizeBytes, long dataBytes) {
+        this.sizeBytes = Math.max(0, this.sizeBytes) + sizeBytes;
+        this.bytes = Math.max(0, this.bytes) + dataBytes;
+    }
+
     /** The bytes of data copied (a sparse source's holes are not), or -1 if not known. */
     public long bytes() {
         return bytes;

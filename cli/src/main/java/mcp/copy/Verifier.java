@@ -13,9 +13,10 @@ import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.NativeFile;
 
 /**
- * Reads the copy back and compares each chunk's CRC32C with the checksum its worker computed of
+ * Reads the copies back and compares each chunk's CRC32C with the checksum its copier computed of
  * what it wrote: a single wrong byte anywhere in a chunk changes its CRC32C. Only chunks are read;
- * the holes between them were never written, and read as zeros as they do in the source.
+ * the holes between them were never written, and read as zeros as they do in the source. A batch
+ * is read file after file, as its copier wrote it, leaving out the files that failed.
  */
 final class Verifier {
     private static final int BUFFER_BYTES = 1 << 20;
@@ -25,13 +26,14 @@ final class Verifier {
     }
 
     /**
-     * The indexes of the done chunks of file {@code fileIndex} of {@code control} whose bytes in
-     * {@code target} do not match.
+     * The indexes of the done chunks of {@code control} whose bytes in the copies do not match.
+     *
+     * @param copies the copy of each file row, by row index
      */
-    static List<Integer> mismatches(ControlFile control, int fileIndex, NativeFile target, int threads) throws IOException {
+    static List<Integer> mismatches(ControlFile control, List<NativeFile> copies, int threads) throws IOException {
         List<Integer> chunks = new ArrayList<>();
         for (int chunk = 0; chunk < control.chunkCount(); chunk++) {
-            if (control.chunk(chunk).fileIndex() == fileIndex) {
+            if (control.chunkState(chunk) == ControlFile.DONE) {
                 chunks.add(chunk);
             }
         }
@@ -41,8 +43,7 @@ final class Verifier {
             // would otherwise start a pool and a thread for a few bytes.
             List<Integer> mismatched = new ArrayList<>();
             for (int chunk : chunks) {
-                Chunk range = control.chunk(chunk);
-                if (crc32c(target, range.offset(), range.lengthBytes()) != control.chunkCrc(chunk)) {
+                if (crc32c(control, chunk, copies) != control.chunkCrc(chunk)) {
                     mismatched.add(chunk);
                 }
             }
@@ -56,8 +57,7 @@ final class Verifier {
         try {
             List<Future<Long>> results = new ArrayList<>();
             for (int chunk : chunks) {
-                Chunk range = control.chunk(chunk);
-                results.add(pool.submit(() -> crc32c(target, range.offset(), range.lengthBytes())));
+                results.add(pool.submit(() -> crc32c(control, chunk, copies)));
             }
             List<Integer> mismatched = new ArrayList<>();
             for (int i = 0; i < chunks.size(); i++) {
@@ -70,13 +70,28 @@ final class Verifier {
             if (e.getCause() instanceof IOException) {
                 throw (IOException) e.getCause();
             }
-            throw new IOException("verifying '" + target.name() + "' failed", e.getCause());
+            throw new IOException("verifying the copies failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("verifying '" + target.name() + "' was interrupted", e);
+            throw new IOException("verifying the copies was interrupted", e);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The CRC32C of what chunk {@code chunk} covers in the copies, as its copier computed it. */
+    private static long crc32c(ControlFile control, int chunk, List<NativeFile> copies) throws ErrnoException {
+        Chunk range = control.chunk(chunk);
+        if (!range.isBatch()) {
+            return crc32c(copies.get(range.fileIndex()), range.offset(), range.lengthBytes());
+        }
+        CRC32C crc = new CRC32C();
+        for (int file = range.fileIndex(); file < range.fileIndex() + range.fileCount(); file++) {
+            if (!control.isFileFailed(file)) {
+                update(crc, copies.get(file), 0, control.fileSize(file));
+            }
+        }
+        return crc.getValue();
     }
 
     /**

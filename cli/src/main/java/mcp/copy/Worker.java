@@ -1,55 +1,117 @@
 package mcp.copy;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.zip.CRC32C;
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.FileStatus;
 import mcp.nativebridge.NativeFile;
 
 /**
- * The copy loop of one worker process: claim a chunk, copy it ({@link ChunkCopier}), mark it done
+ * The copy loop of one copying process: claim a chunk, copy it ({@link ChunkCopier}), mark it done
  * with the checksum of what was written; until no chunk is pending or the coordinator asks to
- * stop. It reaches the files through the coordinator's descriptors, checking each one's identity.
+ * stop. It reaches the files through the coordinator's descriptors, checking each one's identity,
+ * and keeps open only the files of the chunk at hand.
+ *
+ * <p>A failure to copy a file is recorded in the file's row and fails that file alone: the loop
+ * goes on with the other files' chunks, and the coordinator words the failure and leaves the
+ * file's destination as it was.
  */
 final class Worker implements AutoCloseable {
     private final ControlFile control;
     private final int slot;
     private final long pid = ProcessHandle.current().pid();
-    private final Map<Integer, NativeFile[]> openFiles = new HashMap<>();
+    /** The file whose descriptors are open, or -1. */
+    private int openIndex = -1;
+    private NativeFile[] open;
 
     Worker(ControlFile control, int slot) {
         this.control = control;
         this.slot = slot;
     }
 
-    /**
-     * Copies chunks until none is left, or the coordinator asks to stop (then within a slice of
-     * its chunk, which is left claimed: the copy is failing); on failure, records why in the slot
-     * and throws.
-     */
-    void run() throws CopyFailure {
+    /** Copies chunks until none is left, or the coordinator asks to stop (then within a slice of its chunk). */
+    void run() {
         control.slotStarted(slot, pid);
         int chunk;
         while (control.isRunning() && (chunk = control.claimNext(pid)) >= 0) {
-            long crc;
-            SlotProgress progress;
+            Chunk range = control.chunk(chunk);
+            SlotProgress progress = new SlotProgress();
             try {
-                NativeFile[] files = files(control.chunk(chunk).fileIndex());
-                progress = new SlotProgress();
-                crc = ChunkCopier.copy(files[0], files[1], control.chunk(chunk), control.method(), progress);
+                long crc = range.isBatch() ? copyBatch(chunk, range, progress) : copyRange(chunk, range, progress);
+                if (crc < 0) {
+                    control.markFailed(chunk);
+                    continue;
+                }
+                // Before the chunk counts as done: once the last one is, the coordinator reads the times.
+                control.addChunkNanos(slot, System.nanoTime() - progress.began - progress.syncNanos, progress.syncNanos);
+                control.markDone(chunk, crc);
             } catch (StopRequested e) {
                 return;
-            } catch (CopyFailure e) {
-                WorkerError error = e.error();
-                control.slotFailed(slot, new WorkerError(error.kind(), error.errno(), chunk, error.message()));
-                control.markFailed(chunk);
-                throw e;
             }
-            // Before the chunk counts as done: once the last one is, the coordinator reads the times.
-            control.addChunkNanos(slot, System.nanoTime() - progress.began - progress.syncNanos, progress.syncNanos);
-            control.markDone(chunk, crc);
         }
         control.slotFinished(slot);
+    }
+
+    /** Copies a range of one file: its CRC32C, or -1 if the file failed (now or before). */
+    private long copyRange(int chunk, Chunk range, SlotProgress progress) {
+        int file = range.fileIndex();
+        if (control.isFileFailed(file)) {
+            return -1;
+        }
+        try {
+            NativeFile[] files = files(file);
+            return ChunkCopier.copy(files[0], files[1], range, control.method(), progress);
+        } catch (CopyFailure e) {
+            failed(file, chunk, e);
+            return -1;
+        }
+    }
+
+    /**
+     * Copies every file of a batch that has not failed, one after the other, then makes them all
+     * durable with one sync of the file system.
+     *
+     * @return the CRC32C of the copied files' bytes one after the other, or -1 if the sync failed
+     */
+    private long copyBatch(int chunk, Chunk batch, SlotProgress progress) {
+        CRC32C crc = new CRC32C();
+        NativeFile anyTarget = null;
+        int last = batch.fileIndex() + batch.fileCount() - 1;
+        for (int file = batch.fileIndex(); file <= last; file++) {
+            if (control.isFileFailed(file)) {
+                continue;
+            }
+            try {
+                NativeFile[] files = files(file);
+                ChunkCopier.copyFile(files[0], files[1], control.fileSize(file), control.method(), crc, progress);
+                if (anyTarget == null) {
+                    // Kept open until the sync, which any file on the file system serves for.
+                    anyTarget = files[1];
+                    open = null;
+                    openIndex = -1;
+                }
+            } catch (CopyFailure e) {
+                failed(file, chunk, e);
+            }
+        }
+        if (anyTarget == null) {
+            return -1;
+        }
+        try {
+            ChunkCopier.syncBatch(anyTarget, progress);
+            return crc.getValue();
+        } catch (CopyFailure e) {
+            for (int file = batch.fileIndex(); file <= last; file++) {
+                failed(file, chunk, e);
+            }
+            return -1;
+        } finally {
+            closeQuietly(anyTarget);
+        }
+    }
+
+    private void failed(int file, int chunk, CopyFailure e) {
+        WorkerError error = e.error();
+        control.fileFailed(file, new WorkerError(error.kind(), error.errno(), chunk, error.message()));
     }
 
     /** One chunk's progress: every step is a sign of life in the slot; the bytes and the time it took are counted there. */
@@ -86,21 +148,23 @@ final class Worker implements AutoCloseable {
         }
     }
 
+    /** The source and copy of file {@code fileIndex}, opened once for its chunks; the previous file's are closed. */
     private NativeFile[] files(int fileIndex) throws CopyFailure {
-        NativeFile[] files = openFiles.get(fileIndex);
-        if (files == null) {
-            ControlFile.FileEntry entry = control.file(fileIndex);
-            NativeFile source = reach(entry.sourceFd(), entry.sourceDevice(), entry.sourceInode(), NativeFile.Open.READ);
-            try {
-                files = new NativeFile[] {source,
-                    reach(entry.targetFd(), entry.targetDevice(), entry.targetInode(), NativeFile.Open.READ_WRITE)};
-            } catch (CopyFailure e) {
-                closeQuietly(source);
-                throw e;
-            }
-            openFiles.put(fileIndex, files);
+        if (openIndex == fileIndex) {
+            return open;
         }
-        return files;
+        close();
+        ControlFile.FileEntry entry = control.file(fileIndex);
+        NativeFile source = reach(entry.sourceFd(), entry.sourceDevice(), entry.sourceInode(), NativeFile.Open.READ);
+        try {
+            open = new NativeFile[] {source,
+                reach(entry.targetFd(), entry.targetDevice(), entry.targetInode(), NativeFile.Open.READ_WRITE)};
+        } catch (CopyFailure e) {
+            closeQuietly(source);
+            throw e;
+        }
+        openIndex = fileIndex;
+        return open;
     }
 
     /** Opens the coordinator's descriptor {@code fd}, if it is still the file with that identity. */
@@ -141,10 +205,11 @@ final class Worker implements AutoCloseable {
 
     @Override
     public void close() {
-        for (NativeFile[] files : openFiles.values()) {
-            closeQuietly(files[0]);
-            closeQuietly(files[1]);
+        if (open != null) {
+            closeQuietly(open[0]);
+            closeQuietly(open[1]);
         }
-        openFiles.clear();
+        open = null;
+        openIndex = -1;
     }
 }

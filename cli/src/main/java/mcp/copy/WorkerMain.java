@@ -53,8 +53,6 @@ public final class WorkerMain {
         int slot = Integer.parseInt(args[4]);
         try (control; Worker worker = new Worker(control, slot)) {
             worker.run();
-        } catch (CopyFailure e) {
-            System.exit(EXIT_FAILED);
         } catch (IOException | RuntimeException | InternalError e) {
             control.slotFailed(slot, new WorkerError(WorkerError.Kind.INTERNAL, 0, -1, String.valueOf(e)));
             System.exit(EXIT_FAILED);

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 import mcp.cli.Invocation.Preserved;
 import mcp.cli.Invocation.Progress;
-import mcp.cli.Invocation.Target;
+import mcp.cli.Operands.Target;
 import mcp.cli.Invocation.Verbosity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

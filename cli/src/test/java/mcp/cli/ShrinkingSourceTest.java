@@ -48,7 +48,7 @@ class ShrinkingSourceTest extends LongCopyTest {
         assertTrue(done < control.chunkCount() / 2, "the source was truncated early in the copy: " + done + " of "
                 + control.chunkCount() + " chunks were done");
         assertEquals(1, result.exitCode(), result.toString());
-        assertTrue(workerSawTheSourceShrink(control), "a worker met the lost part of the source and said so in its slot");
+        assertTrue(workerSawTheSourceShrink(control), "a copier met the lost part of the source and said so in the file's row");
         assertEquals("mcp: '" + shrinking + "' changed while it was being copied; '" + dest + "' was left as it was\n",
                 result.err(), result.toString());
         if (destExists) {
@@ -63,13 +63,8 @@ class ShrinkingSourceTest extends LongCopyTest {
         mcp.awaitNoWorkers("the copy has failed");
     }
 
+    /** A copier failed the file for it and recorded why in the file's row (the copy has one file, row 0). */
     private static boolean workerSawTheSourceShrink(ControlFile control) {
-        for (int slot = 0; slot < control.workerCount(); slot++) {
-            if (control.slotState(slot) == ControlFile.SLOT_FAILED
-                    && control.slotError(slot).kind() == WorkerError.Kind.SOURCE_CHANGED) {
-                return true;
-            }
-        }
-        return false;
+        return control.isFileFailed(0) && control.fileError(0).kind() == WorkerError.Kind.SOURCE_CHANGED;
     }
 }

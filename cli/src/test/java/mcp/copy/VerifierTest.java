@@ -1,6 +1,7 @@
 package mcp.copy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
@@ -61,7 +62,7 @@ class VerifierTest {
 
         List<Integer> mismatches(int threads) throws IOException {
             try (NativeFile file = NativeFile.openForReading(target)) {
-                return Verifier.mismatches(control, 0, file, threads);
+                return Verifier.mismatches(control, List.of(file), threads);
             }
         }
 
@@ -76,9 +77,17 @@ class VerifierTest {
         return new ControlFile.FileEntry(0, 0, 0, 0, 0, 0, size);
     }
 
-    private static List<Integer> mismatches(ControlFile control, int fileIndex, Path target) throws IOException {
-        try (NativeFile file = NativeFile.openForReading(target)) {
-            return Verifier.mismatches(control, fileIndex, file, 2);
+    private static List<Integer> mismatches(ControlFile control, Path... copies) throws IOException {
+        List<NativeFile> files = new ArrayList<>();
+        try {
+            for (Path copy : copies) {
+                files.add(NativeFile.openForReading(copy));
+            }
+            return Verifier.mismatches(control, files, 2);
+        } finally {
+            for (NativeFile file : files) {
+                file.close();
+            }
         }
     }
 
@@ -174,7 +183,7 @@ class VerifierTest {
     }
 
     @Test
-    void onlyTheChunksOfTheGivenFileAreVerified() throws IOException {
+    void eachChunkIsReadFromTheCopyOfItsOwnFile() throws IOException {
         long seed = 58;
         long sizeA = 2 * CHUNK + 10;
         long sizeB = 3 * CHUNK;
@@ -188,6 +197,10 @@ class VerifierTest {
         List<ControlFile.FileEntry> files = List.of(
                 entry(sizeA), entry(sizeB));
         try (ControlFile control = ControlFile.create(dir.resolve("control"), files, chunks, 2, PAGE, CopyMethod.MMAP)) {
+            assertEquals(0, control.fileFirstChunk(0));
+            assertEquals(firstOfB, control.fileChunkCount(0));
+            assertEquals(firstOfB, control.fileFirstChunk(1));
+            assertEquals(chunks.size() - firstOfB, control.fileChunkCount(1));
             byte[][] sourceBytes = {Files.readAllBytes(sourceA), Files.readAllBytes(sourceB)};
             for (int chunk = 0; chunk < control.chunkCount(); chunk++) {
                 assertEquals(chunk, control.claimNext(1000));
@@ -196,13 +209,57 @@ class VerifierTest {
                 crc.update(sourceBytes[range.fileIndex()], (int) range.offset(), (int) range.lengthBytes());
                 control.markDone(chunk, crc.getValue());
             }
+            assertEquals(List.of(), mismatches(control, targetA, targetB), "both intact (seed " + seed + ")");
             flipByte(targetB, CHUNK + 1, seed);   // the second chunk of b
-
-            assertEquals(List.of(), mismatches(control, 0, targetA), "a is intact (seed " + seed + ")");
-            assertEquals(List.of(firstOfB + 1), mismatches(control, 1, targetB),
+            assertEquals(List.of(firstOfB + 1), mismatches(control, targetA, targetB),
                     "b's damaged chunk, by its index in the control file (seed " + seed + ")");
-            assertEquals(IntStream.range(firstOfB, chunks.size()).boxed().toList(), mismatches(control, 1, targetA),
+            assertEquals(IntStream.range(firstOfB, chunks.size()).boxed().toList(), mismatches(control, targetA, targetA),
                     "a is not b: every one of b's chunks mismatches (seed " + seed + ")");
+        }
+    }
+
+    @Test
+    void aBatchIsReadFileAfterFileLeavingOutTheFilesThatFailed() throws IOException {
+        long seed = 59;
+        long[] sizes = {1, 4097, 0, 65536 + 3};
+        List<Path> copies = new ArrayList<>();
+        List<ControlFile.FileEntry> entries = new ArrayList<>();
+        CRC32C crc = new CRC32C();
+        CRC32C crcWithoutSecond = new CRC32C();
+        for (int i = 0; i < sizes.length; i++) {
+            Path source = TestFiles.random(dir.resolve("s" + i), sizes[i], seed + i);
+            byte[] bytes = Files.readAllBytes(source);
+            crc.update(bytes);
+            if (i != 1) {
+                crcWithoutSecond.update(bytes);
+            }
+            copies.add(Files.copy(source, dir.resolve("c" + i)));
+            entries.add(entry(sizes[i]));
+        }
+        long total = java.util.Arrays.stream(sizes).sum();
+        try (ControlFile control = ControlFile.create(dir.resolve("control"), entries, List.of(Chunk.batch(0, 4, total)), 1, PAGE,
+                CopyMethod.PWRITE)) {
+            for (int file = 0; file < sizes.length; file++) {
+                assertEquals(0, control.fileFirstChunk(file), "every file of the batch points at its row");
+                assertEquals(1, control.fileChunkCount(file));
+            }
+            assertEquals(0, control.claimNext(1000));
+            control.markDone(0, crc.getValue());
+            Path[] paths = copies.toArray(Path[]::new);
+            assertEquals(List.of(), mismatches(control, paths), "the batch is intact (seed " + seed + ")");
+            flipByte(paths[3], 65536, seed);
+            assertEquals(List.of(0), mismatches(control, paths), "a byte of its last file differs (seed " + seed + ")");
+            Files.copy(dir.resolve("s3"), paths[3], java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+            control.fileFailed(1, new WorkerError(WorkerError.Kind.SOURCE_READ, 5, 0, "EIO"));
+            assertEquals(List.of(0), mismatches(control, paths), "the checksum still counts the file that failed");
+            control.reset(0, ControlFile.DONE);
+            assertEquals(0, control.claimNext(1000));
+            control.markDone(0, crcWithoutSecond.getValue());
+            assertEquals(List.of(), mismatches(control, paths), "the failed file is left out (seed " + seed + ")");
+            assertTrue(control.isFileFailed(1));
+            assertEquals(WorkerError.Kind.SOURCE_READ, control.fileError(1).kind());
+            assertEquals(5, control.fileError(1).errno());
         }
     }
 }

@@ -9,9 +9,14 @@ import java.nio.ByteOrder;
  * @param mode the {@code st_mode} bits: type ({@link #S_IFMT}) and permissions
  * @param device the device as {@code major << 32 | minor}; with {@code inode}, the file's identity
  * @param attributes {@code stx_attributes}, e.g. {@link #ATTR_IMMUTABLE}
+ * @param accessedSeconds {@code stx_atime}, which {@code -p} keeps with the modification time
+ * @param rdev the device a character or block special file stands for ({@code stx_rdev}), as
+ *        {@code major << 32 | minor} like {@code device}, which {@link NativeFile#makeNode} takes;
+ *        0 for other files
  */
 public record FileStatus(int mode, int uid, int gid, long links, long sizeBytes, long blocks512, long device, long inode,
-                         long modifiedSeconds, int modifiedNanos, long changedSeconds, int changedNanos, long attributes) {
+                         long modifiedSeconds, int modifiedNanos, long changedSeconds, int changedNanos, long attributes,
+                         long accessedSeconds, int accessedNanos, long rdev) {
     public static final int S_IFMT = 0170000;
     public static final int S_IFSOCK = 0140000;
     public static final int S_IFLNK = 0120000;
@@ -35,11 +40,18 @@ public record FileStatus(int mode, int uid, int gid, long links, long sizeBytes,
                 Integer.toUnsignedLong(b.getInt(16)),
                 b.getLong(40),
                 b.getLong(48),
-                (Integer.toUnsignedLong(b.getInt(136)) << 32) | Integer.toUnsignedLong(b.getInt(140)),
+                device(b, 136),
                 b.getLong(32),
                 b.getLong(112), b.getInt(120),
                 b.getLong(96), b.getInt(104),
-                b.getLong(8));
+                b.getLong(8),
+                b.getLong(64), b.getInt(72),
+                device(b, 128));
+    }
+
+    /** The {@code major, minor} pair of 32-bit numbers at {@code offset}, as {@code major << 32 | minor}. */
+    private static long device(ByteBuffer statx, int offset) {
+        return (Integer.toUnsignedLong(statx.getInt(offset)) << 32) | Integer.toUnsignedLong(statx.getInt(offset + 4));
     }
 
     public int type() {
@@ -60,6 +72,11 @@ public record FileStatus(int mode, int uid, int gid, long links, long sizeBytes,
 
     public boolean isSymbolicLink() {
         return type() == S_IFLNK;
+    }
+
+    /** True for a character or block special file, the files {@link #rdev} is about. */
+    public boolean isDeviceNode() {
+        return type() == S_IFCHR || type() == S_IFBLK;
     }
 
     /** True if both describe the same file: same device and inode. */

@@ -46,7 +46,6 @@ final class LibC {
     private static final Function LISTXATTR = C.getFunction("listxattr");
     private static final Function GETXATTR = C.getFunction("getxattr");
     private static final Function FSETXATTR = C.getFunction("fsetxattr");
-    private static final Function READLINK = C.getFunction("readlink");
     private static final Function RENAMEAT = C.getFunction("renameat");
     private static final Function UNLINKAT = C.getFunction("unlinkat");
     private static final Function MMAP = C.getFunction("mmap");
@@ -60,8 +59,33 @@ final class LibC {
     private static final Function GETEUID = C.getFunction("geteuid");
     private static final Function STRERROR = C.getFunction("strerror");
     private static final Function ISATTY = C.getFunction("isatty");
+    private static final Function MKDIRAT = C.getFunction("mkdirat");
+    private static final Function SYMLINKAT = C.getFunction("symlinkat");
+    private static final Function READLINKAT = C.getFunction("readlinkat");
+    private static final Function LINKAT = C.getFunction("linkat");
+    private static final Function FUTIMENS = C.getFunction("futimens");
+    private static final Function UTIMENSAT = C.getFunction("utimensat");
+    private static final Function FCHOWNAT = C.getFunction("fchownat");
+    private static final Function SYNCFS = C.getFunction("syncfs");
+    private static final Function SYSCALL = C.getFunction("syscall");
+    /** glibc 2.33 and later; older ones (Ubuntu 20.04's 2.31) only have the raw system call. */
+    private static final Function MKNODAT = optional("mknodat");
+    /** glibc 2.30 and later; older ones (Debian 10's, RHEL 8's 2.28) only have the raw system call. */
+    private static final Function GETDENTS64 = optional("getdents64");
 
     private LibC() {
+    }
+
+    /**
+     * A function that an older glibc lacks, or null there: a lookup that failed in this class's
+     * initialiser would take every other call with it.
+     */
+    private static Function optional(String name) {
+        try {
+            return C.getFunction(name);
+        } catch (UnsatisfiedLinkError e) {
+            return null;
+        }
     }
 
     static int openat(int dirfd, byte[] path, int flags, int mode) {
@@ -146,10 +170,6 @@ final class LibC {
         return FSETXATTR.invokeInt(new Object[] {fd, name, value, size, flags});
     }
 
-    static long readlink(byte[] path, byte[] buf, long size) {
-        return READLINK.invokeLong(new Object[] {path, buf, size});
-    }
-
     static int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath) {
         return RENAMEAT.invokeInt(new Object[] {olddirfd, oldpath, newdirfd, newpath});
     }
@@ -197,6 +217,80 @@ final class LibC {
 
     static int isatty(int fd) {
         return ISATTY.invokeInt(new Object[] {fd});
+    }
+
+    static int mkdirat(int dirfd, byte[] path, int mode) {
+        return MKDIRAT.invokeInt(new Object[] {dirfd, path, mode});
+    }
+
+    static int symlinkat(byte[] target, int newdirfd, byte[] linkpath) {
+        return SYMLINKAT.invokeInt(new Object[] {target, newdirfd, linkpath});
+    }
+
+    static long readlinkat(int dirfd, byte[] path, byte[] buf, long size) {
+        return READLINKAT.invokeLong(new Object[] {dirfd, path, buf, size});
+    }
+
+    static int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags) {
+        return LINKAT.invokeInt(new Object[] {olddirfd, oldpath, newdirfd, newpath, flags});
+    }
+
+    /**
+     * {@code mknodat(2)}; {@code dev} is a glibc {@code dev_t} ({@code makedev}), whose low 32
+     * bits are also the kernel's encoding for the devices the raw system call can name.
+     */
+    static int mknodat(int dirfd, byte[] path, int mode, long dev) {
+        if (MKNODAT != null) {
+            return MKNODAT.invokeInt(new Object[] {dirfd, path, mode, dev});
+        }
+        return syscallMknodat(dirfd, path, mode, dev);
+    }
+
+    /** {@code ts} is two {@code struct timespec}: access seconds, nanoseconds, then modification ones. */
+    static int futimens(int fd, long[] ts) {
+        return FUTIMENS.invokeInt(new Object[] {fd, ts});
+    }
+
+    /** {@code ts} as for {@link #futimens}. */
+    static int utimensat(int dirfd, byte[] path, long[] ts, int flags) {
+        return UTIMENSAT.invokeInt(new Object[] {dirfd, path, ts, flags});
+    }
+
+    static int fchownat(int dirfd, byte[] path, int owner, int group, int flags) {
+        return FCHOWNAT.invokeInt(new Object[] {dirfd, path, owner, group, flags});
+    }
+
+    static int syncfs(int fd) {
+        return SYNCFS.invokeInt(new Object[] {fd});
+    }
+
+    /** {@code getdents64(2)}: {@code struct linux_dirent64} records into the buffer. */
+    static long getdents64(int fd, byte[] buf, long count) {
+        if (GETDENTS64 != null) {
+            return GETDENTS64.invokeLong(new Object[] {fd, buf, count});
+        }
+        return syscallGetdents64(fd, buf, count);
+    }
+
+    /** The raw system call behind {@link #getdents64}, what glibc before 2.30 leaves to the caller. */
+    static long syscallGetdents64(int fd, byte[] buf, long count) {
+        return syscall(Mman.SYS_getdents64, (long) fd, buf, count);
+    }
+
+    /** The raw system call behind {@link #mknodat}, what glibc before 2.33 leaves to the caller. */
+    static int syscallMknodat(int dirfd, byte[] path, int mode, long dev) {
+        return (int) syscall(Mman.SYS_mknodat, (long) dirfd, path, (long) mode, dev);
+    }
+
+    /**
+     * {@code syscall(number, ...)}: every argument goes in a register as a whole 64-bit word,
+     * numbers boxed as {@link Long}, which is how a variadic call passes them on x86-64 and aarch64.
+     */
+    private static long syscall(long number, Object... args) {
+        Object[] all = new Object[args.length + 1];
+        all[0] = number;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return SYSCALL.invokeLong(all);
     }
 
     static String strerror(int errnum) {

@@ -1,6 +1,9 @@
 package mcp.nativebridge;
 
-/** Constants from {@code <sys/mman.h>}, {@code <unistd.h>} and {@code <time.h>} for Linux. */
+/**
+ * Constants from {@code <sys/mman.h>}, {@code <unistd.h>}, {@code <time.h>} and
+ * {@code <sys/syscall.h>} for Linux.
+ */
 interface Mman {
     int PROT_READ = 0x1;
     int PROT_WRITE = 0x2;
@@ -20,4 +23,8 @@ interface Mman {
     int _SC_PAGESIZE = 30;
 
     int CLOCK_BOOTTIME = 7;
+
+    /** System call numbers, for what an older glibc has no function for; they differ by architecture. */
+    int SYS_mknodat = Fcntl.ARM ? 33 : 259;
+    int SYS_getdents64 = Fcntl.ARM ? 61 : 217;
 }

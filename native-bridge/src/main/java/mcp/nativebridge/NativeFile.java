@@ -38,6 +38,12 @@ public final class NativeFile implements AutoCloseable {
         }
     }
 
+    /** Room for a hundred or more entries per call; a name is at most 255 bytes, a record 280. */
+    private static final int DIRENT_BUFFER_BYTES = 32 * 1024;
+    /** {@code struct linux_dirent64}: {@code d_ino} at 0, {@code d_off} at 8, then these. */
+    private static final int DIRENT_RECLEN_OFFSET = 16;
+    private static final int DIRENT_NAME_OFFSET = 19;
+
     private final String name;
     private int fd;
 
@@ -126,6 +132,110 @@ public final class NativeFile implements AutoCloseable {
         }
     }
 
+    /** {@code mkdirat(directory, name, mode)}: a new directory, its mode less the umask. */
+    public static void makeDirectory(NativeFile directory, String name, int mode) throws ErrnoException {
+        if (LibC.mkdirat(directory.checkOpen(), FileNames.encodeForC(name), mode) == -1) {
+            throw ErrnoException.of("mkdir", Native.getLastError(), name);
+        }
+    }
+
+    /**
+     * {@code symlinkat(target, directory, name)}: a new symbolic link holding {@code target}, any
+     * bytes but NUL ({@link FileNames#decode} strings, as {@link #readSymbolicLink} returns them),
+     * which nothing here resolves or checks.
+     */
+    public static void makeSymbolicLink(String target, NativeFile directory, String name) throws ErrnoException {
+        if (LibC.symlinkat(FileNames.encodeForC(target), directory.checkOpen(), FileNames.encodeForC(name)) == -1) {
+            throw ErrnoException.of("symlink", Native.getLastError(), name);
+        }
+    }
+
+    /**
+     * {@code readlinkat(directory, name)}: what the symbolic link holds, whole however long, as a
+     * {@link FileNames#decode} string, so that {@link #makeSymbolicLink} writes back the same bytes.
+     */
+    public static String readSymbolicLink(NativeFile directory, String name) throws ErrnoException {
+        return readLink(directory.checkOpen(), name, name);
+    }
+
+    /** {@code readlinkat}, with a larger buffer until the contents fit; errors name {@code nameForErrors}. */
+    private static String readLink(int directory, String name, String nameForErrors) throws ErrnoException {
+        byte[] path = FileNames.encodeForC(name);
+        for (int size = 256; ; size *= 2) {
+            byte[] buffer = new byte[size];
+            long length = LibC.readlinkat(directory, path, buffer, size);
+            if (length == -1) {
+                throw ErrnoException.of("readlink", Native.getLastError(), nameForErrors);
+            }
+            if (length < size) {
+                // readlink does not say whether it cut the contents short; only a buffer it did not fill shows it did not.
+                return FileNames.decode(Arrays.copyOf(buffer, (int) length));
+            }
+        }
+    }
+
+    /**
+     * {@code linkat(fromDirectory, from, toDirectory, to, 0)}: a second name for the file
+     * {@code from} names; a symbolic link there gets a second name itself, it is not followed.
+     * Errors name {@code to}, the name that could not be made.
+     */
+    public static void link(NativeFile fromDirectory, String from, NativeFile toDirectory, String to) throws ErrnoException {
+        if (LibC.linkat(fromDirectory.checkOpen(), FileNames.encodeForC(from), toDirectory.checkOpen(),
+                FileNames.encodeForC(to), 0) == -1) {
+            throw ErrnoException.of("link", Native.getLastError(), to);
+        }
+    }
+
+    /** {@code mknodat(directory, name, S_IFIFO | mode, 0)}: a new named pipe, its mode less the umask. */
+    public static void makeFifo(NativeFile directory, String name, int mode) throws ErrnoException {
+        makeNode(directory, name, FileStatus.S_IFIFO | (mode & FileStatus.PERMISSIONS), 0);
+    }
+
+    /**
+     * {@code mknodat(directory, name, mode, rdev)}: a new special file, its permissions less the
+     * umask. Making a character or block device takes privilege (EPERM otherwise).
+     *
+     * @param mode the type bits ({@link FileStatus#S_IFCHR}, {@link FileStatus#S_IFBLK},
+     *        {@link FileStatus#S_IFIFO}, {@link FileStatus#S_IFSOCK}) with the permissions
+     * @param rdev the device, as {@link FileStatus#rdev()} gives it; 0 for a FIFO or a socket
+     */
+    public static void makeNode(NativeFile directory, String name, int mode, long rdev) throws ErrnoException {
+        if (LibC.mknodat(directory.checkOpen(), FileNames.encodeForC(name), mode, devT(rdev)) == -1) {
+            throw ErrnoException.of("mknod", Native.getLastError(), name);
+        }
+    }
+
+    /** glibc's {@code makedev} of the {@code major << 32 | minor} that {@link FileStatus} holds. */
+    static long devT(long rdev) {
+        long major = rdev >>> 32;
+        long minor = rdev & 0xffffffffL;
+        return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8) | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+    }
+
+    /**
+     * {@code utimensat(directory, name, times, flags)}: sets the access and modification times to
+     * the nanosecond (as far as the file system keeps them); with {@code followLinks} false, a
+     * symbolic link's own times ({@code AT_SYMLINK_NOFOLLOW}).
+     */
+    public static void setTimes(NativeFile directory, String name, boolean followLinks, long accessedSeconds, int accessedNanos,
+                                long modifiedSeconds, int modifiedNanos) throws ErrnoException {
+        long[] times = {accessedSeconds, accessedNanos, modifiedSeconds, modifiedNanos};
+        if (LibC.utimensat(directory.checkOpen(), FileNames.encodeForC(name), times,
+                followLinks ? 0 : Fcntl.AT_SYMLINK_NOFOLLOW) == -1) {
+            throw ErrnoException.of("utimensat", Native.getLastError(), name);
+        }
+    }
+
+    /**
+     * {@code fchownat(directory, name, uid, gid, AT_SYMLINK_NOFOLLOW)}, as {@code lchown} does:
+     * a symbolic link's own owner and group, never its target's; -1 leaves that one as it is.
+     */
+    public static void changeOwner(NativeFile directory, String name, int uid, int gid) throws ErrnoException {
+        if (LibC.fchownat(directory.checkOpen(), FileNames.encodeForC(name), uid, gid, Fcntl.AT_SYMLINK_NOFOLLOW) == -1) {
+            throw ErrnoException.of("lchown", Native.getLastError(), name);
+        }
+    }
+
     /** The name this file was opened by, for messages. */
     public String name() {
         return name;
@@ -153,17 +263,7 @@ public final class NativeFile implements AutoCloseable {
      * {@code /proc/self/fd/N}): where a symbolic link that was followed to open it led.
      */
     public String realName() throws ErrnoException {
-        byte[] self = FileNames.encodeForC("/proc/self/fd/" + checkOpen());
-        for (int size = 4096; ; size *= 2) {
-            byte[] buffer = new byte[size];
-            long length = LibC.readlink(self, buffer, size);
-            if (length == -1) {
-                throw ErrnoException.of("readlink", Native.getLastError(), name);
-            }
-            if (length < size) {
-                return FileNames.decode(java.util.Arrays.copyOf(buffer, (int) length));
-            }
-        }
+        return readLink(Fcntl.AT_FDCWD, "/proc/self/fd/" + checkOpen(), name);
     }
 
     /** {@code statx(fd)}: the open file's status, whatever its name is now. */
@@ -173,6 +273,61 @@ public final class NativeFile implements AutoCloseable {
             throw ErrnoException.of("stat", Native.getLastError(), name);
         }
         return FileStatus.of(statx);
+    }
+
+    /**
+     * The names in this directory, without "." and "..", in the order the file system gives
+     * them, as {@link FileNames#decode} strings: any bytes come back as the name that reaches the
+     * same entry. Read with {@code getdents64} through a descriptor of its own ({@code openat(fd,
+     * ".")}), so this works on a {@link Open#PATH_ONLY} handle too and leaves this descriptor's
+     * offset alone.
+     */
+    public List<String> list() throws ErrnoException {
+        List<String> names = new ArrayList<>();
+        try (NativeFile self = openSelf()) {
+            byte[] buffer = new byte[DIRENT_BUFFER_BYTES];
+            ByteBuffer records = ByteBuffer.wrap(buffer).order(ByteOrder.nativeOrder());
+            while (true) {
+                long got = LibC.getdents64(self.checkOpen(), buffer, buffer.length);
+                if (got == 0) {
+                    return names;
+                }
+                if (got == -1) {
+                    int errno = Native.getLastError();
+                    if (errno == ErrnoException.EINTR) {
+                        continue;
+                    }
+                    throw ErrnoException.of("getdents64", errno, name);
+                }
+                addNames(records, (int) got, names);
+            }
+        }
+    }
+
+    /** Adds the names of the {@code struct linux_dirent64} records in the first {@code length} bytes. */
+    static void addNames(ByteBuffer records, int length, List<String> names) {
+        for (int record = 0; record < length; record += Short.toUnsignedInt(records.getShort(record + DIRENT_RECLEN_OFFSET))) {
+            int start = record + DIRENT_NAME_OFFSET;
+            int end = start;
+            while (records.get(end) != 0) {
+                end++;
+            }
+            boolean dots = (end - start == 1 || end - start == 2) && records.get(start) == '.' && records.get(end - 1) == '.';
+            if (!dots) {
+                byte[] entry = new byte[end - start];
+                records.get(start, entry);
+                names.add(FileNames.decode(entry));
+            }
+        }
+    }
+
+    /** A new descriptor of this directory for reading, with an offset of its own; errors name this file. */
+    private NativeFile openSelf() throws ErrnoException {
+        try {
+            return open(this, ".", 0, Open.READ, Open.DIRECTORY);
+        } catch (ErrnoException e) {
+            throw ErrnoException.of("open", e.errno(), name);
+        }
     }
 
     /** {@code fstatfs(fd).f_type}: the file system's magic number, e.g. 0x9fa0 for procfs. */
@@ -346,6 +501,19 @@ public final class NativeFile implements AutoCloseable {
     }
 
     /**
+     * {@code syncfs(fd)}: everything written to the file system this file is on is on the device
+     * when it returns; one call makes a batch of many small files durable, where an
+     * {@code fsync} each would wait for the device once per file. Other processes' writes to that
+     * file system are flushed too, which costs time but is harmless. A write error since this
+     * descriptor was opened is reported (Linux 5.8 and later).
+     */
+    public void syncFileSystem() throws ErrnoException {
+        if (LibC.syncfs(checkOpen()) == -1) {
+            throw ErrnoException.of("syncfs", Native.getLastError(), name);
+        }
+    }
+
+    /**
      * {@code sync_file_range(fd, offset, length, SYNC_FILE_RANGE_WRITE)}: starts writing the
      * range's dirty pages to the device and returns without waiting, so that the wait for
      * durability later ({@code msync(MS_SYNC)}) finds most of the work done.
@@ -431,6 +599,18 @@ public final class NativeFile implements AutoCloseable {
     public void changeOwner(int uid, int gid) throws ErrnoException {
         if (LibC.fchown(checkOpen(), uid, gid) == -1) {
             throw ErrnoException.of("fchown", Native.getLastError(), name);
+        }
+    }
+
+    /**
+     * {@code futimens(fd, times)}: sets the access and modification times to the nanosecond (as
+     * far as the file system keeps them). Needs a descriptor opened for reading or writing, not
+     * {@link Open#PATH_ONLY} (EBADF); the change time becomes now, as always.
+     */
+    public void setTimes(long accessedSeconds, int accessedNanos, long modifiedSeconds, int modifiedNanos) throws ErrnoException {
+        long[] times = {accessedSeconds, accessedNanos, modifiedSeconds, modifiedNanos};
+        if (LibC.futimens(checkOpen(), times) == -1) {
+            throw ErrnoException.of("futimens", Native.getLastError(), name);
         }
     }
 

@@ -1,6 +1,7 @@
 package mcp.nativebridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -56,16 +57,27 @@ class NativeConstantsTest {
         fields.put("statx.stx_ino", new long[] {32, 8});
         fields.put("statx.stx_size", new long[] {40, 8});
         fields.put("statx.stx_blocks", new long[] {48, 8});
+        fields.put("statx.stx_atime.tv_sec", new long[] {64, 8});
+        fields.put("statx.stx_atime.tv_nsec", new long[] {72, 4});
         fields.put("statx.stx_ctime.tv_sec", new long[] {96, 8});
         fields.put("statx.stx_ctime.tv_nsec", new long[] {104, 4});
         fields.put("statx.stx_mtime.tv_sec", new long[] {112, 8});
         fields.put("statx.stx_mtime.tv_nsec", new long[] {120, 4});
+        fields.put("statx.stx_rdev_major", new long[] {128, 4});
+        fields.put("statx.stx_rdev_minor", new long[] {132, 4});
         fields.put("statx.stx_dev_major", new long[] {136, 4});
         fields.put("statx.stx_dev_minor", new long[] {140, 4});
         fields.put("statfs.f_type", new long[] {0, 8});
         fields.put("statfs.f_bsize", new long[] {8, 8});
         fields.put("statfs.f_bavail", new long[] {32, 8});
         fields.put("statfs.f_frsize", new long[] {72, 8});
+        // futimens and utimensat take two of these as a long[4].
+        fields.put("timespec.tv_sec", new long[] {0, 8});
+        fields.put("timespec.tv_nsec", new long[] {8, 8});
+        // NativeFile.list reads getdents64's records; glibc's struct dirent64 has their layout.
+        fields.put("dirent64.d_reclen", new long[] {16, 2});
+        fields.put("dirent64.d_type", new long[] {18, 1});
+        fields.put("dirent64.d_name", new long[] {19, 256});
         return fields;
     }
 
@@ -147,11 +159,20 @@ class NativeConstantsTest {
         assertEquals(Fcntl.STATX_LENGTH, statx.length);
         FileStatus expected = new FileStatus(0104755, 1000001, 2000002, 3000000003L, 0x123456789ABL, 0x2345678L,
                 (259L << 32) | 0x12345, 0x1122334455667788L, 1700000001L, 123456789, 1700000002L, 987654321,
-                FileStatus.ATTR_IMMUTABLE | FileStatus.ATTR_APPEND | (1L << 40));
+                FileStatus.ATTR_IMMUTABLE | FileStatus.ATTR_APPEND | (1L << 40), 1600000003L, 333, (7L << 32) | 8);
         FileStatus read = FileStatus.of(statx);
         assertEquals(expected, read);
         assertTrue(read.isRegularFile());
         assertEquals(04755, read.permissions());
+        assertFalse(read.isDeviceNode());
+    }
+
+    @Test
+    void makeNodePacksTheDeviceAsGlibcsMakedevDoes() {
+        long rdev = (0x12345678L << 32) | 0x9abcdef0L;
+        assertEquals(Long.toHexString(Long.parseUnsignedLong(printed.get("filled.makedev"))), Long.toHexString(NativeFile.devT(rdev)));
+        assertEquals(Long.toHexString(Long.parseUnsignedLong(printed.get("filled.makedev.small"))),
+                Long.toHexString(NativeFile.devT((8L << 32) | 1)));
     }
 
     @Test
@@ -183,8 +204,8 @@ class NativeConstantsTest {
     private static String cProgram() throws IllegalAccessException {
         StringBuilder c = new StringBuilder();
         c.append("#define _GNU_SOURCE\n");
-        for (String header : List.of("fcntl.h", "sys/stat.h", "sys/statfs.h", "sys/mman.h", "errno.h", "unistd.h", "time.h",
-                "stddef.h", "stdio.h", "string.h")) {
+        for (String header : List.of("fcntl.h", "sys/stat.h", "sys/statfs.h", "sys/mman.h", "sys/syscall.h", "sys/sysmacros.h",
+                "dirent.h", "errno.h", "unistd.h", "time.h", "stddef.h", "stdio.h", "string.h")) {
             c.append("#include <").append(header).append(">\n");
         }
         c.append("""
@@ -250,6 +271,9 @@ class NativeConstantsTest {
                     dump("filled.statfs", &sf, sizeof sf);
                     sf.f_frsize = 0;
                     dump("filled.statfs.without.frsize", &sf, sizeof sf);
+
+                    printf("filled.makedev %llu\\n", (unsigned long long) makedev(0x12345678U, 0x9abcdef0U));
+                    printf("filled.makedev.small %llu\\n", (unsigned long long) makedev(8, 1));
                     return 0;
                 }
                 """);

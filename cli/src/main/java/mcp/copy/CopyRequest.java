@@ -1,4 +1,4 @@
-package mcp.cli;
+package mcp.copy;
 
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.FileStatus;

@@ -1,0 +1,28 @@
+package mcp.copy;
+
+/**
+ * What became of one file of the plan.
+ *
+ * @param source the source as the user named it, for messages
+ * @param target the destination as messages name it
+ * @param outcome how it ended
+ * @param bytes the bytes of data copied (holes of a sparse file not counted)
+ * @param recopiedChunks chunks copied a second time after a failed verification
+ * @param failure why it failed, or null
+ */
+public record FileReport(String source, String target, Outcome outcome, long bytes, int recopiedChunks, Failure failure) {
+    /** How a file's copy ended. */
+    public enum Outcome {
+        /** DEST holds the verified copy, durably. */
+        COPIED,
+        /** DEST holds the verified copy, but its directory could not be synced: the rename may not survive a crash. */
+        COPIED_NOT_DURABLE,
+        /** Not copied; DEST is as {@link Failure#targetKept} says. */
+        FAILED
+    }
+
+    /** A file that could not be copied. */
+    public static FileReport failed(Failure failure) {
+        return new FileReport(failure.source(), failure.target(), Outcome.FAILED, 0, 0, failure);
+    }
+}

@@ -1,0 +1,36 @@
+package mcp.copy;
+
+import java.util.List;
+import mcp.nativebridge.FileStatus;
+import mcp.nativebridge.NativeFile;
+
+/**
+ * What the command line asks the engine to copy, with every operand resolved as cp resolves it
+ * and opened: files, each with its destination, and directory trees, each with where its copy
+ * goes. The engine expands the trees (its plan phase) and copies everything ({@link Engine}).
+ *
+ * @param items in the order the operands were given
+ */
+public record Plan(List<Item> items) {
+    /** One operand. */
+    public sealed interface Item permits File, Tree {
+    }
+
+    /** A file, opened, and its destination. */
+    public record File(CopyRequest request) implements Item {
+    }
+
+    /**
+     * A directory copied with everything under it.
+     *
+     * @param source the directory, open for reading
+     * @param sourceStatus its status when it was opened
+     * @param sourceName the directory as the user named it, for messages
+     * @param targetDirectory the directory its copy is made in
+     * @param leaf the copy's name in {@code targetDirectory}
+     * @param targetName the copy as messages name it
+     */
+    public record Tree(NativeFile source, FileStatus sourceStatus, String sourceName, NativeFile targetDirectory, String leaf,
+                       String targetName) implements Item {
+    }
+}
