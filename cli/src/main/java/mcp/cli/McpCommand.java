@@ -396,7 +396,7 @@ public final class McpCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws McpException, CopyException {
+    public Integer call() throws McpException {
         String missing = notImplemented(invocation);
         if (missing != null) {
             err.println("mcp: " + missing + " is not implemented yet");
@@ -404,16 +404,16 @@ public final class McpCommand implements Callable<Integer> {
             return EXIT_FAILED;
         }
         StatsFormat statsFormat = invocation.stats();
-        stats.enter(Stats.Phase.OPEN);
-        FileReport.Outcome outcome = null;
-        try (CopyRequest request = Operands.resolve(invocation.sources().get(0), invocation.destination(), Posix.umask())) {
-            outcome = new Coordinator(launcher, invocation.processes(), invocation.chunkBytes(),
-                    invocation.verify() == Verify.media, invocation.method().chosen(), stats)
-                    .copy(request, new Said(err)).outcome();
-            return outcome == FileReport.Outcome.COPIED ? EXIT_OK : EXIT_NOT_DURABLE;
+        Integer status = null;
+        try {
+            status = Run.execute(invocation, launcher, stats, out, err,
+                    sinceMain ? StatsReport.startupNanos(stats.originNanos()) : -1);
+            return status;
         } finally {
             if (statsFormat != null) {
                 stats.end();
+                FileReport.Outcome outcome = status == null || status == EXIT_FAILED ? null
+                        : status == EXIT_OK ? FileReport.Outcome.COPIED : FileReport.Outcome.COPIED_NOT_DURABLE;
                 StatsReport.print(statsFormat == StatsFormat.json ? out : err, statsFormat, stats, outcome,
                         sinceMain ? StatsReport.startupNanos(stats.originNanos()) : -1);
             }
@@ -421,36 +421,12 @@ public final class McpCommand implements Callable<Integer> {
     }
 
     /**
-     * What {@code invocation} asks for that the copy cannot do yet, as a message names it, or null
-     * if it asks for nothing more than one file copied to DEST, as mcp has always copied.
+     * What {@code invocation} asks for that mcp cannot do, as a message names it, or null: links
+     * inside a tree are always copied as links, never followed ({@code -L} with {@code -r}).
      */
     static String notImplemented(Invocation invocation) {
-        if (!invocation.oneSource()) {
-            return "copying several sources";
-        }
-        if (invocation.target() == Operands.Target.DIRECTORY) {
-            return "--target-directory (-t)";
-        }
-        if (invocation.target() == Operands.Target.NO_DIRECTORY) {
-            return "--no-target-directory (-T)";
-        }
-        if (invocation.recursive()) {
-            return "copying directories (-r)";
-        }
-        if (invocation.noDereference()) {
-            return "copying a symbolic link as a link (-P)";
-        }
-        if (!invocation.preserve().isEmpty()) {
-            return "--preserve (-p)";
-        }
-        if (invocation.verbosity() != Invocation.Verbosity.NORMAL) {
-            return invocation.verbosity() == Invocation.Verbosity.QUIET ? "--quiet (-q)" : "--verbose (-v)";
-        }
-        if (invocation.json()) {
-            return "--json";
-        }
-        if (invocation.progress() != Invocation.Progress.AUTO) {
-            return invocation.progress() == Invocation.Progress.ALWAYS ? "--progress" : "--no-progress";
+        if (invocation.recursive() && !invocation.noDereference()) {
+            return "following symbolic links inside a tree (-L with -r)";
         }
         return null;
     }

@@ -441,6 +441,9 @@ public final class Engine {
                 }
                 dir.target = NativeFile.open(parent, dir.name, 0, NativeFile.Open.READ, NativeFile.Open.DIRECTORY,
                         NativeFile.Open.NO_FOLLOW);
+                // Told when made, as cp -v tells it, before the entries in it.
+                events.fileDone(new FileReport(dir.sourceName, dir.targetName, FileReport.Outcome.COPIED, 0, 0, null,
+                        FileReport.Type.DIRECTORY));
             } catch (ErrnoException e) {
                 dir.failed = true;
                 done(Failure.of(dir.source == null ? Failure.Kind.READ_DIRECTORY : Failure.Kind.MAKE_DIRECTORY, dir.sourceName,
@@ -466,7 +469,6 @@ public final class Engine {
                 } else if (dir.created) {
                     dir.target.changeMode(dir.status.permissions() & 0777 & ~umask);
                 }
-                events.fileDone(new FileReport(dir.sourceName, dir.targetName, FileReport.Outcome.COPIED, 0, 0, null));
             } catch (ErrnoException e) {
                 done(preserveFailure(dir.sourceName, dir.targetName, e));
             }
@@ -531,7 +533,8 @@ public final class Engine {
             try {
                 NativeFile.link(to.dir().target, to.name(), link.dir().target, temporary);
                 replace(link.dir(), temporary, link.name());
-                events.fileDone(new FileReport(link.sourceName(), link.targetName(), FileReport.Outcome.COPIED, 0, 0, null));
+                events.fileDone(new FileReport(link.sourceName(), link.targetName(), FileReport.Outcome.COPIED, 0, 0, null,
+                        FileReport.Type.LINK));
             } catch (ErrnoException e) {
                 done(new Failure(Failure.Kind.MAKE_LINK, link.sourceName(), link.targetName(), e.call(), e.errno(), "hard link",
                         true));
@@ -573,7 +576,8 @@ public final class Engine {
                     return;
                 }
                 replace(dir, temporary, other.name());
-                events.fileDone(new FileReport(other.sourceName(), other.targetName(), FileReport.Outcome.COPIED, 0, 0, null));
+                events.fileDone(new FileReport(other.sourceName(), other.targetName(), FileReport.Outcome.COPIED, 0, 0, null,
+                        FileReport.Type.LINK));
             } catch (ErrnoException e) {
                 try {
                     NativeFile.unlink(dir.target, temporary);

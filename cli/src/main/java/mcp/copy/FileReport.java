@@ -9,8 +9,24 @@ package mcp.copy;
  * @param bytes the bytes of data copied (holes of a sparse file not counted)
  * @param recopiedChunks chunks copied a second time after a failed verification
  * @param failure why it failed, or null
+ * @param type what was copied
  */
-public record FileReport(String source, String target, Outcome outcome, long bytes, int recopiedChunks, Failure failure) {
+public record FileReport(String source, String target, Outcome outcome, long bytes, int recopiedChunks, Failure failure,
+                         Type type) {
+    /** What was copied. */
+    public enum Type {
+        /** A regular file, or a special one whose content was read (a FIFO given as an operand). */
+        FILE,
+        DIRECTORY,
+        /** A symbolic link, a hard link, a FIFO or device made as such in a tree. */
+        LINK
+    }
+
+    /** The report of a file. */
+    public FileReport(String source, String target, Outcome outcome, long bytes, int recopiedChunks, Failure failure) {
+        this(source, target, outcome, bytes, recopiedChunks, failure, Type.FILE);
+    }
+
     /** How a file's copy ended. */
     public enum Outcome {
         /** DEST holds the verified copy, durably. */
