@@ -63,7 +63,12 @@ final class ChunkCopier {
             throws CopyFailure {
         CRC32C crc = new CRC32C();
         copyRange(source, target, chunk.offset(), chunk.end(), method, crc, progress);
-        sync(target, chunk, progress);
+        try {
+            sync(target, chunk, progress);
+        } catch (InternalError fault) {
+            // A fault of the copy that surfaced late, at the first call into the VM after it.
+            throw blame(fault, source, target, chunk.end());
+        }
         return crc.getValue();
     }
 
@@ -237,7 +242,7 @@ final class ChunkCopier {
      * Says whose fault a SIGBUS, an {@code EFAULT} or a premature end of the source was: the
      * source's if it shrank below {@code windowEnd}, else the destination's.
      */
-    private static CopyFailure blame(Throwable fault, NativeFile source, NativeFile target, long windowEnd) {
+    static CopyFailure blame(Throwable fault, NativeFile source, NativeFile target, long windowEnd) {
         try {
             if (source.status().sizeBytes() < windowEnd) {
                 return new CopyFailure(new WorkerError(WorkerError.Kind.SOURCE_CHANGED, 0, -1, "the source shrank"), fault);

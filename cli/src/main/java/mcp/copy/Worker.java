@@ -57,11 +57,16 @@ final class Worker implements AutoCloseable {
         if (control.isFileFailed(file)) {
             return -1;
         }
+        NativeFile[] files = null;
         try {
-            NativeFile[] files = files(file);
+            files = files(file);
             return ChunkCopier.copy(files[0], files[1], range, control.method(), progress);
         } catch (CopyFailure e) {
             failed(file, chunk, e);
+            return -1;
+        } catch (InternalError fault) {
+            // A fault of the copy that surfaced later than the copier could catch it.
+            failed(file, chunk, ChunkCopier.blame(fault, files[0], files[1], range.end()));
             return -1;
         }
     }
