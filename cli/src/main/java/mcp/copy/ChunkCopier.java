@@ -62,7 +62,7 @@ final class ChunkCopier {
     static long copy(NativeFile source, NativeFile target, Chunk chunk, CopyMethod method, Progress progress)
             throws CopyFailure {
         CRC32C crc = new CRC32C();
-        copyRange(source, target, chunk.offset(), chunk.end(), method, crc, progress);
+        copyRange(source, target, chunk.offset(), chunk.end(), method, crc, progress, true);
         try {
             sync(target, chunk, progress);
         } catch (InternalError fault) {
@@ -73,34 +73,19 @@ final class ChunkCopier {
     }
 
     /**
-     * Copies the whole of a small file of a batch, adding its bytes to {@code crc}, and starts its
-     * writeback; the batch is made durable at once afterwards ({@link #syncBatch}), not file by file.
+     * Copies the whole of a small file of a batch, adding its bytes to {@code crc}. No writeback
+     * is started: the batch's round is made durable at once before its renames (one
+     * {@code syncfs}), which a writeback started file by file would only interrupt.
      */
     static void copyFile(NativeFile source, NativeFile target, long sizeBytes, CopyMethod method, CRC32C crc,
             Progress progress) throws CopyFailure {
-        copyRange(source, target, 0, sizeBytes, method, crc, progress);
-    }
-
-    /**
-     * Makes a batch of files durable with one {@code syncfs} of the file system {@code anyTarget}
-     * is on: one journal commit for the whole batch, where an {@code fsync} per file would commit
-     * it once per file.
-     */
-    static void syncBatch(NativeFile anyTarget, Progress progress) throws CopyFailure {
-        long began = System.nanoTime();
-        try {
-            anyTarget.syncFileSystem();
-        } catch (ErrnoException e) {
-            throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
-        }
-        progress.synced(System.nanoTime() - began);
-        progress.windowDone(0);
+        copyRange(source, target, 0, sizeBytes, method, crc, progress, false);
     }
 
     private static void copyRange(NativeFile source, NativeFile target, long start, long end, CopyMethod method, CRC32C crc,
-            Progress progress) throws CopyFailure {
+            Progress progress, boolean writeback) throws CopyFailure {
         try {
-            copyWindows(source, target, start, end, method, crc, progress);
+            copyWindows(source, target, start, end, method, crc, progress, writeback);
         } catch (InternalError fault) {
             // A fault that surfaced late, at some later call into the VM than the copy itself.
             throw blame(fault, source, target, end);
@@ -108,7 +93,7 @@ final class ChunkCopier {
     }
 
     private static void copyWindows(NativeFile source, NativeFile target, long start, long end, CopyMethod method, CRC32C crc,
-            Progress progress) throws CopyFailure {
+            Progress progress, boolean writeback) throws CopyFailure {
         CopyMethod using = method;
         for (long offset = start; offset < end; offset += WINDOW_BYTES) {
             int length = (int) Math.min(WINDOW_BYTES, end - offset);
@@ -126,10 +111,12 @@ final class ChunkCopier {
                 // A fault surfaces at the thread's next call into the VM, which may come after the copy loop.
                 throw blame(fault, source, target, offset + length);
             }
-            try {
-                target.startWriteback(offset, length);
-            } catch (ErrnoException e) {
-                throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
+            if (writeback) {
+                try {
+                    target.startWriteback(offset, length);
+                } catch (ErrnoException e) {
+                    throw new CopyFailure(new WorkerError(WorkerError.Kind.TARGET_WRITE, e.errno(), -1, e.getMessage()), e);
+                }
             }
             progress.windowDone(length);
         }

@@ -99,6 +99,8 @@ public final class Coordinator {
     private final Optional<CopyMethod> method;
     private final Stats stats;
     private final WorkerBudget budget = WorkerBudget.ofThisMachine();
+    /** Whether the regular files of a device (by {@link FileStatus#device}) map and say their size: see {@link #streams}. */
+    private final Map<Long, Boolean> mappableDevices = new java.util.HashMap<>();
     /** The control file of the round being copied, for {@link #bytesInFlight}; guarded by {@link #live}'s lock. */
     private final ControlFile[] live = new ControlFile[1];
     /** The round being copied, for {@link #copiersAlive}. */
@@ -207,16 +209,23 @@ public final class Coordinator {
      * nothing (procfs, sysfs), it claims to be empty (such files are often not), or it cannot be
      * mapped (tried on its first page).
      */
-    private static boolean streams(CopyRequest request) throws CopyException {
+    private boolean streams(CopyRequest request) throws CopyException {
         FileStatus status = request.sourceStatus();
         if (!status.isRegularFile() || status.sizeBytes() == 0) {
             return true;
         }
+        Boolean known = mappableDevices.get(status.device());
+        if (known != null) {
+            return !known;
+        }
         try {
             if (SIZE_LESS_FILE_SYSTEMS.contains(request.source().fileSystemType())) {
+                mappableDevices.put(status.device(), false);
                 return true;
             }
             request.source().map(0, Math.min(status.sizeBytes(), Posix.pageSize()), Mapping.Access.READ_ONLY).close();
+            // A tree's files are on few file systems: one file that maps says its file system's do.
+            mappableDevices.put(status.device(), true);
             return false;
         } catch (ErrnoException e) {
             if (e.call().equals("mmap")) {
@@ -331,11 +340,15 @@ public final class Coordinator {
         file.dataBytes = file.extents.stream().mapToLong(extent -> extent[1] - extent[0]).sum();
     }
 
-    /** Reserves the blocks of the file's data ranges, so that a full disk fails here, and sets the copy's size. */
+    /**
+     * Reserves the blocks of a large file's data ranges, so that a full disk fails here, and sets
+     * the copy's size. A small file, copied whole in a batch, is not reserved: one call more per
+     * file of a tree, for a file the copy fills at once.
+     */
     private static void prepare(Planned file) throws CopyException {
         NativeFile part = file.scratch.part;
         try {
-            for (long[] extent : file.extents) {
+            for (long[] extent : file.sizeBytes() <= BATCH_FILE_MAX_BYTES ? List.<long[]>of() : file.extents) {
                 if (!part.reserve(extent[0], extent[1] - extent[0])) {
                     break; // the file system cannot reserve: a full disk will show as a write fault
                 }
@@ -428,10 +441,12 @@ public final class Coordinator {
         try {
             List<ControlFile.FileEntry> rows = new ArrayList<>();
             List<NativeFile> copies = new ArrayList<>();
+            List<NativeFile[]> local = new ArrayList<>();
             for (Planned file : withData) {
                 rows.add(ControlFile.FileEntry.of(file.request.source(), file.request.sourceStatus(), file.scratch.part,
                         file.scratch.partStatus, file.sizeBytes()));
                 copies.add(file.scratch.part);
+                local.add(new NativeFile[] {file.request.source(), file.scratch.part});
             }
             CopyMethod using = method.isPresent() ? method.get() : CopyMethod.forFileSystem(first.scratch.part.fileSystemType());
             stats.method(using);
@@ -441,9 +456,9 @@ public final class Coordinator {
                     stats.enter(Stats.Phase.SPAWN);
                     try {
                         if (inProcess) {
-                            runInProcess(control);
+                            runInProcess(control, local);
                         } else {
-                            runWorkers(round, control, Math.min(workers, control.countInState(ControlFile.PENDING)) - 1);
+                            runWorkers(round, control, local, Math.min(workers, control.countInState(ControlFile.PENDING)) - 1);
                         }
                     } finally {
                         stats.ran(control, !inProcess);
@@ -535,9 +550,12 @@ public final class Coordinator {
         }
     }
 
-    /** Copies every pending chunk on this thread, with the same worker code a worker JVM runs. */
-    private static void runInProcess(ControlFile control) {
-        try (Worker worker = new Worker(control, 0)) {
+    /**
+     * Copies every pending chunk on this thread, with the same worker code a worker JVM runs, on
+     * the coordinator's own descriptors ({@code local}: source and copy of each file row).
+     */
+    private static void runInProcess(ControlFile control, List<NativeFile[]> local) {
+        try (Worker worker = new Worker(control, 0, local)) {
             worker.run();
         }
     }
@@ -549,12 +567,13 @@ public final class Coordinator {
      * {@link Worker} code) is already under way. Workers that die without a word or stop beating
      * are replaced; one that fails in a way no file explains fails the round.
      */
-    private void runWorkers(Round round, ControlFile control, int count) throws RoundFailed, IOException {
+    private void runWorkers(Round round, ControlFile control, List<NativeFile[]> local, int count)
+            throws RoundFailed, IOException {
         int replacements = 0;
         for (int slot = 1; slot <= count; slot++) {
             round.started(start(round, control, slot));
         }
-        OwnCopy own = OwnCopy.start(control);
+        OwnCopy own = OwnCopy.start(control, local);
         boolean done = false;
         try {
             while (!control.isSettled()) {
@@ -595,7 +614,7 @@ public final class Coordinator {
                 if (own.finished.isDone() && round.running().isEmpty() && !control.isSettled()) {
                     // Every copier finished, yet chunks remain: handed back by a worker that died
                     // after the others had found nothing left to claim.
-                    own = OwnCopy.start(control);
+                    own = OwnCopy.start(control, local);
                 }
             }
             done = true;
@@ -617,10 +636,10 @@ public final class Coordinator {
         /** What broke the copy in a way no file explains, or null. */
         volatile Throwable failure;
 
-        static OwnCopy start(ControlFile control) {
+        static OwnCopy start(ControlFile control, List<NativeFile[]> local) {
             OwnCopy own = new OwnCopy();
             Thread thread = new Thread(() -> {
-                try (Worker worker = new Worker(control, 0)) {
+                try (Worker worker = new Worker(control, 0, local)) {
                     worker.run();
                 } catch (RuntimeException | Error e) {
                     own.failure = e;
@@ -953,7 +972,10 @@ public final class Coordinator {
                 }
                 interrupted = true;
             }
-            discard();
+            // The files are removed but not closed: the coordinator's own copy may still be
+            // writing through their descriptors, and a descriptor closed under it could be
+            // reused by the time it writes. The exit closes them.
+            discard(false);
         }
 
         /**
@@ -976,7 +998,7 @@ public final class Coordinator {
 
         /** Discards what is left and takes the shutdown hook away: the round is over. */
         void finish() {
-            discard();
+            discard(true);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -988,18 +1010,18 @@ public final class Coordinator {
          * Stops every worker and removes the temporary files not renamed and the control file,
          * each only if its name still is the file mcp created.
          */
-        synchronized void discard() {
+        synchronized void discard(boolean close) {
             workers.forEach(WorkerProcess::kill);
             for (WorkerProcess worker : workers) {
                 worker.process.onExit().join();
             }
             workers.clear();
             for (Scratch scratch : scratches) {
-                scratch.discard(events);
+                scratch.discard(events, close);
             }
             scratches.clear();
             if (control != null) {
-                Scratch.remove(controlDirectory, controlName, controlStatus, control, events);
+                Scratch.remove(controlDirectory, controlName, controlStatus, close ? control : null, events);
                 control = null;
             }
         }
@@ -1094,15 +1116,15 @@ public final class Coordinator {
             }
         }
 
-        /** Removes the temporary file unless it was renamed, and closes it. */
-        void discard(Events events) {
+        /** Removes the temporary file unless it was renamed, and closes it if {@code close}. */
+        void discard(Events events, boolean close) {
             if (!discarded) {
                 discarded = true;
-                remove(request.directory(), name, committed ? null : partStatus, part, events);
+                remove(request.directory(), name, committed ? null : partStatus, close ? part : null, events);
             }
         }
 
-        /** Removes {@code name} from {@code directory} if it still is {@code ours} (null: leave it), and closes {@code file}. */
+        /** Removes {@code name} from {@code directory} if it still is {@code ours} (null: leave it), and closes {@code file} (if not null). */
         static void remove(NativeFile directory, String name, FileStatus ours, NativeFile file, Events events) {
             try {
                 if (ours != null && isOurs(directory, name, ours)) {
@@ -1112,7 +1134,9 @@ public final class Coordinator {
                 events.warning(new Events.Warning(Events.Warning.Kind.SCRATCH_NOT_REMOVED, name, e.errno()));
             }
             try {
-                file.close();
+                if (file != null) {
+                    file.close();
+                }
             } catch (ErrnoException e) {
                 // Everything that mattered was synced or is being thrown away.
             }

@@ -34,8 +34,32 @@ import mcp.nativebridge.NativeFile;
  * never written through.
  */
 public final class Engine {
-    /** Regular files copied together: two descriptors each stay open for the round. */
-    static final int ROUND_FILES = Integer.getInteger("mcp.roundFiles", 256);
+    /**
+     * Regular files copied together, sharing one control file, one set of copiers and one sync
+     * before their renames: up to 1024, and no more than a quarter of the descriptors the process
+     * may open (a file of a round holds up to three: its source, its copy and an existing
+     * destination). The system property {@code mcp.roundFiles} replaces it (tests make rounds small).
+     */
+    static final int ROUND_FILES = Integer.getInteger("mcp.roundFiles", roundFiles(openFilesLimit()));
+
+    static int roundFiles(long openFilesLimit) {
+        return (int) Math.max(16, Math.min(1024, openFilesLimit / 4));
+    }
+
+    /** The soft limit on open descriptors (the JVM raises it to the hard limit at start), or 1024 if unknown. */
+    private static long openFilesLimit() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not Linux's procfs as expected: assume the usual default.
+        }
+        return 1024;
+    }
 
     private final Coordinator coordinator;
     private final Events events;

@@ -1,5 +1,6 @@
 package mcp.copy;
 
+import java.util.List;
 import java.util.zip.CRC32C;
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.FileStatus;
@@ -19,13 +20,25 @@ final class Worker implements AutoCloseable {
     private final ControlFile control;
     private final int slot;
     private final long pid = ProcessHandle.current().pid();
+    /**
+     * The coordinator's own source and copy of each file row, when this worker runs in the
+     * coordinator's process: used as they are, not reopened. Null in a worker process.
+     */
+    private final List<NativeFile[]> local;
     /** The file whose descriptors are open, or -1. */
     private int openIndex = -1;
     private NativeFile[] open;
 
+    /** A worker in its own process: it reaches the files through the coordinator's descriptors. */
     Worker(ControlFile control, int slot) {
+        this(control, slot, null);
+    }
+
+    /** The coordinator's own copy, which uses its source and copy of each file row as they are. */
+    Worker(ControlFile control, int slot, List<NativeFile[]> local) {
         this.control = control;
         this.slot = slot;
+        this.local = local;
     }
 
     /** Copies chunks until none is left, or the coordinator asks to stop (then within a slice of its chunk). */
@@ -72,46 +85,33 @@ final class Worker implements AutoCloseable {
     }
 
     /**
-     * Copies every file of a batch that has not failed, one after the other, then makes them all
-     * durable with one sync of the file system.
+     * Copies every file of a batch that has not failed, one after the other. A batch is not
+     * synced here: its files are made durable together with the rest of their round, by one
+     * {@code syncfs} before any of them is renamed (Coordinator), which for a tree of small files
+     * is one journal commit per round instead of one per batch.
      *
-     * @return the CRC32C of the copied files' bytes one after the other, or -1 if the sync failed
+     * @return the CRC32C of the copied files' bytes one after the other, or -1 if none was copied
      */
     private long copyBatch(int chunk, Chunk batch, SlotProgress progress) {
         CRC32C crc = new CRC32C();
-        NativeFile anyTarget = null;
+        boolean any = false;
         int last = batch.fileIndex() + batch.fileCount() - 1;
         for (int file = batch.fileIndex(); file <= last; file++) {
             if (control.isFileFailed(file)) {
                 continue;
             }
+            NativeFile[] files = null;
             try {
-                NativeFile[] files = files(file);
+                files = files(file);
                 ChunkCopier.copyFile(files[0], files[1], control.fileSize(file), control.method(), crc, progress);
-                if (anyTarget == null) {
-                    // Kept open until the sync, which any file on the file system serves for.
-                    anyTarget = files[1];
-                    open = null;
-                    openIndex = -1;
-                }
+                any = true;
             } catch (CopyFailure e) {
                 failed(file, chunk, e);
+            } catch (InternalError fault) {
+                failed(file, chunk, ChunkCopier.blame(fault, files[0], files[1], control.fileSize(file)));
             }
         }
-        if (anyTarget == null) {
-            return -1;
-        }
-        try {
-            ChunkCopier.syncBatch(anyTarget, progress);
-            return crc.getValue();
-        } catch (CopyFailure e) {
-            for (int file = batch.fileIndex(); file <= last; file++) {
-                failed(file, chunk, e);
-            }
-            return -1;
-        } finally {
-            closeQuietly(anyTarget);
-        }
+        return any ? crc.getValue() : -1;
     }
 
     private void failed(int file, int chunk, CopyFailure e) {
@@ -155,6 +155,9 @@ final class Worker implements AutoCloseable {
 
     /** The source and copy of file {@code fileIndex}, opened once for its chunks; the previous file's are closed. */
     private NativeFile[] files(int fileIndex) throws CopyFailure {
+        if (local != null) {
+            return local.get(fileIndex);
+        }
         if (openIndex == fileIndex) {
             return open;
         }
