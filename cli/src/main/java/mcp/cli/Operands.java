@@ -152,8 +152,8 @@ public final class Operands {
      * existing directory, else DEST itself. A failure that concerns DEST fails at once; one that
      * concerns a source is kept, and the other sources go on.
      */
-    public static Resolved resolve(List<String> sources, String destName, Target target, boolean recursive, int umask)
-            throws McpException {
+    public static Resolved resolve(List<String> sources, String destName, Target target, boolean recursive,
+            boolean noDereference, int umask) throws McpException {
         if (CWD_DELETED && !destName.startsWith("/")) {
             throw new McpException("cannot create regular file " + quote(destName) + ": No such file or directory");
         }
@@ -185,7 +185,7 @@ public final class Operands {
         try {
             for (String source : sources) {
                 try {
-                    items.add(resolveOne(source, destName, intoDirectory, recursive, umask));
+                    items.add(resolveOne(source, destName, intoDirectory, recursive, noDereference, umask));
                 } catch (McpException e) {
                     errors.add(e.getMessage());
                 }
@@ -197,10 +197,13 @@ public final class Operands {
         return new Resolved(new Plan(items), errors);
     }
 
-    private static Plan.Item resolveOne(String sourceName, String destName, boolean intoDirectory, boolean recursive, int umask)
-            throws McpException {
+    private static Plan.Item resolveOne(String sourceName, String destName, boolean intoDirectory, boolean recursive,
+            boolean noDereference, int umask) throws McpException {
         if (CWD_DELETED && !sourceName.startsWith("/")) {
             throw new McpException("cannot stat " + quote(sourceName) + ": No such file or directory");
+        }
+        if (noDereference && status(null, sourceName, false, sourceName).isSymbolicLink()) {
+            return resolveLink(sourceName, destName, intoDirectory);
         }
         FileStatus named = status(null, sourceName, true, sourceName);
         if (!named.isDirectory()) {
@@ -214,6 +217,37 @@ public final class Operands {
             throw new McpException("-r not specified; omitting directory " + quote(sourceName));
         }
         return resolveTree(sourceName, destName, intoDirectory);
+    }
+
+    /** A symbolic link copied as a link, and where: {@code DEST/NAME} into a directory, else DEST. */
+    private static Plan.Link resolveLink(String sourceName, String destName, boolean intoDirectory) throws McpException {
+        NativeFile linkDirectory = openDirectory(parentName(sourceName), sourceName);
+        NativeFile directory = null;
+        try {
+            String linkLeaf = baseName(sourceName);
+            FileStatus status = status(linkDirectory, linkLeaf, false, sourceName);
+            if (!status.isSymbolicLink()) {
+                throw new McpException(quote(sourceName) + " changed while mcp was opening it");
+            }
+            String linkTarget;
+            try {
+                linkTarget = NativeFile.readSymbolicLink(linkDirectory, linkLeaf);
+            } catch (ErrnoException e) {
+                throw new McpException("cannot read symbolic link " + quote(sourceName) + ": " + e.reason(), e);
+            }
+            String leaf = intoDirectory ? linkLeaf : baseName(destName);
+            String targetName = intoDirectory ? (destName.endsWith("/") ? destName + leaf : destName + "/" + leaf) : destName;
+            if (!intoDirectory && isDirectory(destName)) {
+                throw new McpException("cannot overwrite directory " + quote(destName) + " with non-directory");
+            }
+            directory = openDirectory(intoDirectory ? destName : parentName(destName), targetName);
+            Plan.Link link = new Plan.Link(linkTarget, status, sourceName, directory, leaf, targetName);
+            directory = null;
+            return link;
+        } finally {
+            closeQuietly(linkDirectory);
+            closeQuietly(directory);
+        }
     }
 
     /** A directory and where its copy goes: {@code DEST/NAME} into a directory, else DEST. */
@@ -308,6 +342,8 @@ public final class Operands {
             } else if (item instanceof Plan.Tree tree) {
                 closeQuietly(tree.source());
                 closeQuietly(tree.targetDirectory());
+            } else if (item instanceof Plan.Link link) {
+                closeQuietly(link.targetDirectory());
             }
         }
     }

@@ -64,7 +64,7 @@ final class Run implements Events {
         stats.enter(Stats.Phase.OPEN);
         int umask = Posix.umask();
         Operands.Resolved resolved = Operands.resolve(invocation.sources(), invocation.destination(), target(),
-                invocation.recursive(), umask);
+                invocation.recursive(), invocation.noDereference(), umask);
         for (String error : resolved.errors()) {
             operandErrors.add(error);
             say(error);

@@ -107,6 +107,14 @@ public final class Engine {
                 CopyRequest request = ((Plan.File) item).request();
                 entries.add(new Entry.TopFile(request));
                 total += request.sourceStatus().sizeBytes();
+            } else if (item instanceof Plan.Link) {
+                Plan.Link link = (Plan.Link) item;
+                // A directory of its own whose copy is the link's directory: the engine does not close it.
+                Dir dir = new Dir(null, "", null, "", "", null);
+                dir.target = link.targetDirectory();
+                dir.users = 1;
+                entries.add(new Entry.Other(dir, link.leaf(), link.status(), link.linkTarget(), link.sourceName(),
+                        link.targetName()));
             } else {
                 total += walk((Plan.Tree) item, entries, counting);
             }
@@ -215,14 +223,8 @@ public final class Engine {
         }
 
         /** A symbolic link, a FIFO, a device or a socket. */
-        record Other(Dir dir, String name, FileStatus status, String linkTarget) implements Entry {
-            String sourceName() {
-                return join(dir.sourceName, name);
-            }
-
-            String targetName() {
-                return join(dir.targetName, name);
-            }
+        record Other(Dir dir, String name, FileStatus status, String linkTarget, String sourceName, String targetName)
+                implements Entry {
         }
     }
 
@@ -293,7 +295,7 @@ public final class Engine {
                         continue;
                     }
                 }
-                entries.add(new Entry.Other(dir, name, status, target));
+                entries.add(new Entry.Other(dir, name, status, target, join(dir.sourceName, name), join(dir.targetName, name)));
             }
         }
         entries.add(new Entry.Leave(dir));

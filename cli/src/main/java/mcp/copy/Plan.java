@@ -13,7 +13,7 @@ import mcp.nativebridge.NativeFile;
  */
 public record Plan(List<Item> items) {
     /** One operand. */
-    public sealed interface Item permits File, Tree {
+    public sealed interface Item permits File, Tree, Link {
     }
 
     /** A file, opened, and its destination. */
@@ -31,6 +31,20 @@ public record Plan(List<Item> items) {
      * @param targetName the copy as messages name it
      */
     public record Tree(NativeFile source, FileStatus sourceStatus, String sourceName, NativeFile targetDirectory, String leaf,
+                       String targetName) implements Item {
+    }
+
+    /**
+     * A symbolic link copied as a link ({@code -P}, {@code -r}, {@code -a}), not followed.
+     *
+     * @param linkTarget what the link holds
+     * @param status its status, not followed
+     * @param sourceName the link as the user named it
+     * @param targetDirectory the directory its copy is made in
+     * @param leaf the copy's name there
+     * @param targetName the copy as messages name it
+     */
+    public record Link(String linkTarget, FileStatus status, String sourceName, NativeFile targetDirectory, String leaf,
                        String targetName) implements Item {
     }
 }
