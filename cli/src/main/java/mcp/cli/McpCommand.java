@@ -74,7 +74,7 @@ import picocli.CommandLine.Spec;
             "  mcp -a photos /backup/         copy a tree: links as links, every attribute",
             "  mcp -t /backup/ a.img b.img    copy several files into a directory",
             "  mcp -rv --progress data /mnt/  name each file copied; draw a progress line",
-            "  mcp --json -r data /mnt/       report on stdout as JSON lines",
+            "  mcp --json -r data /mnt/       report on stdout as one JSON object",
             "  mcp -n 4 big.img /mnt/         copy with 4 processes"
         })
 public final class McpCommand implements Callable<Integer> {
@@ -155,7 +155,7 @@ public final class McpCommand implements Callable<Integer> {
     }
 
     @Option(order = 3, names = {"-L", "--dereference"}, preprocessor = Flag.class,
-            description = "Always follow symbolic links in SOURCE, in trees too.")
+            description = "Follow a SOURCE that is a symbolic link (not with -r: links in a tree are copied as links).")
     void setDereference(boolean on) {
         given.noDereference(false);
     }
@@ -213,7 +213,8 @@ public final class McpCommand implements Callable<Integer> {
     }
 
     @Option(order = 12, names = "--json", preprocessor = Flag.class,
-            description = "Report on stdout as JSON lines: each file copied, each failure.")
+            description = "At the end, print one JSON object on stdout: what was copied, how long each phase took, every"
+                    + " failure.")
     void setJson(boolean on) {
         given.json();
     }

@@ -166,9 +166,16 @@ final class Run implements Events {
         }
     }
 
+    /** A line of {@code -v}: on stdout as cp's, or on stderr when stdout holds the JSON of {@code --json}. */
     private void print(String line) {
-        out.println(line);
-        out.flush();
+        ProgressMeter shown = meter;
+        if (invocation.json() && shown != null) {
+            shown.println(line);
+            return;
+        }
+        PrintWriter writer = invocation.json() ? err : out;
+        writer.println(line);
+        writer.flush();
     }
 
     /** The summary of {@code -v} and the JSON of {@code --json}, once the run is over, failed or not. */
