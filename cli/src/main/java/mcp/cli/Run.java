@@ -35,12 +35,16 @@ final class Run implements Events {
     private long bytes;
     private int recopied;
     private boolean notDurable;
+    /** How long the JVM took to reach main, for the reports; -1 if not known. */
+    private final long startupNanos;
+    private boolean reported;
 
-    private Run(Invocation invocation, PrintWriter out, PrintWriter err, Stats stats) {
+    private Run(Invocation invocation, PrintWriter out, PrintWriter err, Stats stats, long startupNanos) {
         this.invocation = invocation;
         this.out = out;
         this.err = err;
         this.stats = stats;
+        this.startupNanos = startupNanos;
     }
 
     /**
@@ -51,12 +55,12 @@ final class Run implements Events {
      */
     static int execute(Invocation invocation, WorkerLauncher launcher, Stats stats, PrintWriter out, PrintWriter err,
             long startupNanos) throws McpException {
-        Run run = new Run(invocation, out, err, stats);
+        Run run = new Run(invocation, out, err, stats, startupNanos);
         try {
             return run.copy(launcher);
         } finally {
             stats.end();
-            run.report(startupNanos);
+            run.report();
         }
     }
 
@@ -178,8 +182,23 @@ final class Run implements Events {
         writer.flush();
     }
 
-    /** The summary of {@code -v} and the JSON of {@code --json}, once the run is over, failed or not. */
-    private void report(long startupNanos) {
+    /**
+     * A signal came once the last files were committed: the run is done, and reports so (the
+     * JSON included) before the exit, with status 0.
+     */
+    @Override
+    public int committedWhenInterrupted() {
+        stats.end();
+        report();
+        return McpCommand.EXIT_OK;
+    }
+
+    /** The summary of {@code -v} and the JSON of {@code --json}, once the run is over, failed or not; once. */
+    private synchronized void report() {
+        if (reported) {
+            return;
+        }
+        reported = true;
         long totalNanos = System.nanoTime() - stats.originNanos();
         if (invocation.verbosity() == Invocation.Verbosity.VERBOSE) {
             double seconds = totalNanos / 1e9;
@@ -189,13 +208,13 @@ final class Run implements Events {
                             : String.format(Locale.ROOT, ", %d failed", failed.size() + operandErrors.size())));
         }
         if (invocation.json()) {
-            out.print(json(startupNanos, totalNanos));
+            out.print(json(totalNanos));
             out.flush();
         }
     }
 
     /** The run as one JSON object on one line: the figures, the phases, every failure. */
-    private String json(long startupNanos, long totalNanos) {
+    private String json(long totalNanos) {
         StringBuilder json = new StringBuilder("{");
         boolean ok = failed.isEmpty() && operandErrors.isEmpty();
         json.append("\"result\":\"").append(ok ? (notDurable ? "copied-not-durable" : "copied") : "failed").append('"');

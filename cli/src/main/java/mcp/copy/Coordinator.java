@@ -967,8 +967,12 @@ public final class Coordinator {
         private void interrupt() {
             synchronized (this) {
                 if (!scratches.isEmpty() && scratches.stream().allMatch(scratch -> scratch.committed)) {
-                    // Every destination already holds its verified copy: report success, not 130.
-                    Runtime.getRuntime().halt(0);
+                    // Every destination of the round already holds its verified copy: if the run
+                    // is done, report success, not 130.
+                    int status = events.committedWhenInterrupted();
+                    if (status >= 0) {
+                        Runtime.getRuntime().halt(status);
+                    }
                 }
                 interrupted = true;
             }

@@ -69,6 +69,8 @@ public final class Engine {
     private final AtomicLong entriesDone = new AtomicLong();
     private volatile long bytesTotal;
     private volatile long entriesTotal;
+    /** True while the last round of the run is being copied: nothing of the plan comes after it. */
+    private volatile boolean lastRound;
 
     /**
      * @param preserve the attributes of the sources the copies get ({@code -p}); empty: a new file
@@ -125,6 +127,7 @@ public final class Engine {
         for (Entry entry : entries) {
             runner.run(entry);
         }
+        lastRound = true;
         runner.flush();
         return List.copyOf(reports);
     }
@@ -145,6 +148,11 @@ public final class Engine {
         @Override
         public void warning(Warning warning) {
             events.warning(warning);
+        }
+
+        @Override
+        public int committedWhenInterrupted() {
+            return lastRound ? events.committedWhenInterrupted() : -1;
         }
 
         @Override

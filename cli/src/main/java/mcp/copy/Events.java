@@ -23,6 +23,16 @@ public interface Events {
     default void warning(Warning warning) {
     }
 
+    /**
+     * A fatal signal reached mcp after every file of the round under way was committed, called on
+     * the shutdown hook's thread: the status to exit with at once, or -1 to exit as interrupted.
+     * By default the run counts as done (exit 0), as it does for one file whose copy has replaced
+     * DEST; the engine says -1 when more of the plan was still to be copied.
+     */
+    default int committedWhenInterrupted() {
+        return 0;
+    }
+
     /** A file of the plan is done, copied or failed. */
     default void fileDone(FileReport file) {
     }
