@@ -237,6 +237,9 @@ public final class Messages {
             case READ:
                 what = "error reading " + source + ": " + reason;
                 break;
+            case OPEN_SOURCE:
+                what = "cannot open " + source + " for reading: " + reason;
+                break;
             case WRITE:
                 what = "error writing " + target + ": " + reason;
                 break;

@@ -12,9 +12,6 @@ import mcp.nativebridge.NativeFile;
  * who may read or write DEST.
  */
 final class Attributes {
-    /** Extended-attribute namespaces that only a privileged process may read or write. */
-    private static final String[] PRIVILEGED_NAMESPACES = {"trusted.", "security."};
-
     private Attributes() {
     }
 
@@ -44,7 +41,7 @@ final class Attributes {
                 try {
                     copy.setExtendedAttribute(name, value);
                 } catch (ErrnoException e) {
-                    if (!isPrivileged(name)) {
+                    if (!Preserve.isPrivileged(name)) {
                         throw new CopyException(Failure.of(Failure.Kind.KEEP_XATTR, request.sourceName(), target, e, true)
                                 .withDetail(name), e);
                     }
@@ -53,14 +50,5 @@ final class Attributes {
         } catch (ErrnoException e) {
             throw new CopyException(Failure.of(Failure.Kind.REPLACE, request.sourceName(), target, e, true), e);
         }
-    }
-
-    private static boolean isPrivileged(String name) {
-        for (String namespace : PRIVILEGED_NAMESPACES) {
-            if (name.startsWith(namespace)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -516,15 +516,20 @@ public final class Engine {
             NativeFile existing = null;
             try {
                 source = NativeFile.open(dir.source, file.name(), 0, NativeFile.Open.READ, NativeFile.Open.NO_FOLLOW);
+            } catch (ErrnoException e) {
+                done(Failure.of(Failure.Kind.OPEN_SOURCE, file.sourceName(), file.targetName(), e, false));
+                return;
+            }
+            try {
                 FileStatus status = source.status();
                 if (!status.isSameFile(file.status())) {
-                    done(Failure.of(Failure.Kind.REPLACED_IN_SOURCE, file.sourceName(), file.targetName(), (String) null, true));
+                    done(Failure.of(Failure.Kind.REPLACED_IN_SOURCE, file.sourceName(), file.targetName(), (String) null, false));
                     closeQuietly(source);
                     return;
                 }
                 FileStatus existingStatus = statusIfAny(dir.target, file.name());
                 if (existingStatus != null && existingStatus.isDirectory()) {
-                    done(Failure.of(Failure.Kind.OVERWRITE_DIRECTORY, file.sourceName(), file.targetName(), (String) null, true));
+                    done(Failure.of(Failure.Kind.OVERWRITE_DIRECTORY, file.sourceName(), file.targetName(), (String) null, false));
                     closeQuietly(source);
                     return;
                 }
@@ -550,8 +555,7 @@ public final class Engine {
             } catch (ErrnoException e) {
                 closeQuietly(source);
                 closeQuietly(existing);
-                done(Failure.of(source == null ? Failure.Kind.READ : Failure.Kind.CREATE, file.sourceName(), file.targetName(),
-                        e, true));
+                done(Failure.of(Failure.Kind.CREATE, file.sourceName(), file.targetName(), e, existing != null));
             }
         }
 
@@ -606,7 +610,7 @@ public final class Engine {
                 if (there != null && there.isDirectory()) {
                     NativeFile.unlink(dir.target, temporary);
                     done(Failure.of(Failure.Kind.OVERWRITE_DIRECTORY, other.sourceName(), other.targetName(), (String) null,
-                            true));
+                            false));
                     return;
                 }
                 replace(dir, temporary, other.name());
@@ -624,8 +628,22 @@ public final class Engine {
             }
         }
 
-        /** A FIFO or device is opened by no one: its attributes are set by name, without following. */
+        /**
+         * A FIFO or device made in the copy gets its attributes by name, without following a link;
+         * a FIFO's mode through a descriptor of it (opened without waiting for a writer, and
+         * checked to be a FIFO), since no chmod leaves a link unfollowed. A device keeps the mode
+         * it was made with: opening one could act on the device.
+         */
         private void preserveSpecial(NativeFile directory, String name, FileStatus status) throws ErrnoException {
+            if (preserve.contains(Preserve.Attribute.MODE) && status.type() == FileStatus.S_IFIFO) {
+                try (NativeFile fifo = NativeFile.open(directory, name, 0, NativeFile.Open.READ, NativeFile.Open.NO_FOLLOW,
+                        NativeFile.Open.NON_BLOCKING)) {
+                    if (fifo.status().type() != FileStatus.S_IFIFO) {
+                        throw ErrnoException.of("open", ErrnoException.EINVAL, name);
+                    }
+                    fifo.changeMode(status.permissions());
+                }
+            }
             if (preserve.contains(Preserve.Attribute.OWNERSHIP)) {
                 try {
                     NativeFile.changeOwner(directory, name, status.uid(), status.gid());

@@ -22,6 +22,8 @@ public record Failure(Kind kind, String source, String target, String call, int 
         STAT,
         /** Reading the source failed. */
         READ,
+        /** The source could not be opened for reading. */
+        OPEN_SOURCE,
         /** Writing, reserving or syncing the copy failed. */
         WRITE,
         /** The file at the destination could not be created. */

@@ -165,9 +165,10 @@ public final class Stats {
         return bytes;
     }
 
+    /** A round of {@code chunks} chunks copied with {@code workers} worker processes: chunks add up, the most workers count. */
     void chunks(int chunks, int workers) {
-        this.chunks = chunks;
-        this.workers = workers;
+        this.chunks += chunks;
+        this.workers = Math.max(this.workers, workers);
     }
 
     public int chunks() {

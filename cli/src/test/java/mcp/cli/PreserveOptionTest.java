@@ -23,7 +23,6 @@ import mcp.fixtures.Trees;
 import mcp.fixtures.Unprivileged;
 import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,8 +65,6 @@ class PreserveOptionTest {
 
     /** A FIFO in a tree is made a FIFO with the source's mode, owner and times, as cp -rp makes it. */
     @Test
-    @Disabled("bug: mcp -rp makes a FIFO of mode 0620 with mode 0600 (0620 less the umask): its times are kept, its mode"
-            + " is not")
     void keepsTheModeOfAFifo() throws Exception {
         Path work = work();
         Trees.Tree tree = Trees.make(work.resolve("src"), Trees.Spec.plain(SEED).files(2).fifo(true).times(true));
