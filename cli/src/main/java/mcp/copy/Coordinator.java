@@ -178,6 +178,11 @@ public final class Coordinator {
         return List.of(reports);
     }
 
+    /** What this run measures of itself, for the engine's phases. */
+    Stats stats() {
+        return stats;
+    }
+
     /**
      * Bytes the copiers of the round under way have copied so far, for a progress line; 0
      * between rounds. Safe to call from any thread: the control file is not unmapped meanwhile.
@@ -826,7 +831,9 @@ public final class Coordinator {
                 }
             }
         }
+        stats.enter(Stats.Phase.SYNC);
         syncAll(good);
+        stats.enter(Stats.Phase.COMMIT);
         for (Planned file : good) {
             if (!file.ok()) {
                 continue;
@@ -849,6 +856,7 @@ public final class Coordinator {
                 byDirectory.computeIfAbsent(file.request.directory(), directory -> new ArrayList<>()).add(file);
             }
         }
+        stats.enter(Stats.Phase.SYNC);
         for (Map.Entry<NativeFile, List<Planned>> directory : byDirectory.entrySet()) {
             try {
                 directory.getKey().sync();

@@ -90,7 +90,7 @@ public final class Engine {
     /** The progress of the run so far; safe to call from any thread, at any time. */
     public Progress progress() {
         long done = bytesDone.get() + coordinator.bytesInFlight();
-        return new Progress(Math.min(done, Math.max(bytesTotal, done)), bytesTotal, entriesDone.get(), entriesTotal,
+        return new Progress(Math.min(done, bytesTotal), bytesTotal, entriesDone.get(), entriesTotal,
                 coordinator.copiersAlive());
     }
 
@@ -104,6 +104,7 @@ public final class Engine {
         Events counting = new Counting(reports);
         List<Entry> entries = new ArrayList<>();
         long total = 0;
+        coordinator.stats().enter(Stats.Phase.PLAN);
         for (Plan.Item item : plan.items()) {
             if (item instanceof Plan.File) {
                 CopyRequest request = ((Plan.File) item).request();

@@ -21,7 +21,7 @@ public final class Stats {
         PARSE,
         /** Resolving and opening SOURCE, DEST and DEST's directory. */
         OPEN,
-        /** Choosing how to copy, finding the source's data ranges, splitting them into chunks. */
+        /** Listing the trees; choosing how to copy, finding the sources' data ranges, splitting them into chunks. */
         PLAN,
         /** Creating the temporary file and reserving its space, creating the control file. */
         SETUP,
@@ -33,7 +33,9 @@ public final class Stats {
         REAP,
         /** Reading the copy back against its checksums; checking that the source did not change. */
         VERIFY,
-        /** The copy's attributes, its fsync, the rename over DEST, the directory's fsync. */
+        /** Making the copies durable before their renames (fsync of one, syncfs for a round), and their directories after. */
+        SYNC,
+        /** The copies' attributes and their renames over their destinations. */
         COMMIT,
         /** Stopping idle workers, removing the control file. */
         CLEANUP

@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import mcp.fixtures.Processes;
 import mcp.fixtures.TestFiles;
+import mcp.fixtures.TreeAssert;
+import mcp.fixtures.Trees;
 import mcp.fixtures.Unprivileged;
 import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.BeforeAll;
@@ -315,6 +317,24 @@ class ImageIT {
         // The launcher's threshold is no lower than what mcp needs: a copy works right at it.
         Path source = TestFiles.random(dir.resolve("src"), 64L << 20, 19);
         assertCopied(mcpUnder("-v 614400", "-n", "2", "src", "dst"), source, dir.resolve("dst"));
+    }
+
+    @Test
+    void copiesATreeAsItIsWithWorkers() throws Exception {
+        // Small files in batches, links, a FIFO, hard links, and a file large enough for worker
+        // JVMs of the image's own java (over 512 MiB of data in all).
+        Path source = dir.resolve("tree");
+        Trees.make(source, Trees.Spec.of(31).files(300).times(true));
+        Path large = Trees.large(source.resolve("large"), 1, 520L << 20, 31).root().resolve("large-0");
+        // An access time ahead of now, as Trees gives its files: reading the source then leaves it
+        // alone (relatime), so that the copy's can be compared with it.
+        Files.setAttribute(large, "lastAccessTime", java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2037-01-01T00:00:00.123456789Z")));
+        Processes.Result result = run(Map.of(), LAUNCHER.toString(), "-a", "-n", "2", "--json", "tree", "copy");
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals("", result.err(), result.toString());
+        assertTrue(result.out().startsWith("{\"result\":\"copied\""), result.out());
+        assertTrue(result.out().contains("\"workers\":2"), "the large file was copied by a worker: " + result.out());
+        TreeAssert.assertSameTree(source, dir.resolve("copy"), TreeAssert.Check.MODE, TreeAssert.Check.TIMES);
     }
 
     @Test
