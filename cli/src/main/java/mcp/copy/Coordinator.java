@@ -298,8 +298,7 @@ public final class Coordinator {
         }
         stats.mode(Stats.Mode.IN_PROCESS);
         stats.enter(Stats.Phase.SETUP);
-        Round round = Round.start(events);
-        try {
+        inRound(events, round -> {
             for (Planned file : planned) {
                 if (file.ok()) {
                     try {
@@ -319,14 +318,32 @@ public final class Coordinator {
             }
             stats.enter(Stats.Phase.COMMIT);
             commit(round, planned, events, preserve);
-        } catch (RuntimeException e) {
+            return null;
+        });
+    }
+
+    /** Work done with the scratch files of one round. */
+    private interface RoundWork<T, E extends Exception> {
+        T run(Round round) throws E;
+    }
+
+    /**
+     * Runs {@code work} with a round of its own, whose scratch files are discarded whatever
+     * happens, and whose interruption (a fatal signal) ends the run: the main thread then waits
+     * for the exit instead of reporting the errors that stopping the workers causes.
+     */
+    private <T, E extends Exception> T inRound(Events events, RoundWork<T, E> work) throws E {
+        Round round = Round.start(events);
+        try {
+            return work.run(round);
+        } catch (Exception e) {
             round.awaitExitIfInterrupted();
             throw e;
         } finally {
             stats.enter(Stats.Phase.CLEANUP);
             round.finish();
+            round.awaitExitIfInterrupted();
         }
-        round.awaitExitIfInterrupted();
     }
 
     /** The file's data ranges: a small file's is all of it; a large one's, the ranges that hold data. */
@@ -749,8 +766,7 @@ public final class Coordinator {
      */
     private FileReport copyStreamed(CopyRequest request, Events events, Set<Preserve.Attribute> preserve) throws CopyException {
         stats.enter(Stats.Phase.SETUP);
-        Round round = Round.start(events);
-        try {
+        return inRound(events, round -> {
             Scratch scratch = round.create(request);
             stats.mode(Stats.Mode.STREAM);
             Streamer.Streamed streamed = stream(request, scratch.part);
@@ -778,14 +794,7 @@ public final class Coordinator {
                 throw new CopyException(file.failure);
             }
             return file.report();
-        } catch (CopyException | RuntimeException e) {
-            round.awaitExitIfInterrupted();
-            throw e;
-        } finally {
-            stats.enter(Stats.Phase.CLEANUP);
-            round.finish();
-            round.awaitExitIfInterrupted();
-        }
+        });
     }
 
     /** DEST is a FIFO or a device: the bytes are written into it, as cp does; nothing can be read back. */
