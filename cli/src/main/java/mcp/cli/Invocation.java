@@ -26,11 +26,12 @@ import java.util.Set;
  * @param method how chunks are copied
  * @param debug stack traces with errors
  * @param stats how --stats reports, or null without it
+ * @param clean --clean: no copy; {@code sources} are destinations whose stale scratch files are removed
  */
 public record Invocation(List<String> sources, String destination, Operands.Target target, boolean recursive,
                          boolean noDereference, Set<Preserved> preserve, Verbosity verbosity, boolean json,
                          Progress progress, int processes, long chunkBytes, McpCommand.Verify verify,
-                         McpCommand.Method method, boolean debug, McpCommand.StatsFormat stats) {
+                         McpCommand.Method method, boolean debug, McpCommand.StatsFormat stats, boolean clean) {
     /** Attributes the copy can keep, by cp's names for them ({@code --preserve=mode,ownership,...}). */
     public enum Preserved {
         MODE("mode"),
@@ -103,6 +104,7 @@ public record Invocation(List<String> sources, String destination, Operands.Targ
         private boolean quiet;
         private boolean verbose;
         private boolean json;
+        private boolean clean;
         /** The last of --progress (true) and --no-progress (false), or null for none. */
         private Boolean progress;
         private int processes;
@@ -208,6 +210,12 @@ public record Invocation(List<String> sources, String destination, Operands.Targ
             return this;
         }
 
+        /** {@code --clean}: the operands are destinations to clean, nothing is copied. */
+        Builder clean() {
+            clean = true;
+            return this;
+        }
+
         /** {@code --progress} (true), {@code --no-progress} (false). */
         Builder progress(boolean drawn) {
             progress = drawn;
@@ -260,6 +268,14 @@ public record Invocation(List<String> sources, String destination, Operands.Targ
                 throw Usage.quietAndVerbose();
             }
             boolean toDirectory = targetDirectory != null;
+            if (clean) {
+                if (operands.isEmpty()) {
+                    throw Usage.missingFileOperand();
+                }
+                return new Invocation(operands, null, Operands.Target.LAST_OPERAND, false, true, preserve,
+                        quiet ? Verbosity.QUIET : verbose ? Verbosity.VERBOSE : Verbosity.NORMAL, json, Progress.NEVER,
+                        processes, chunkBytes, verify, method, debug, stats, true);
+            }
             if (operands.size() <= (toDirectory ? 0 : 1)) {
                 throw operands.isEmpty() ? Usage.missingFileOperand() : Usage.missingDestination(operands.get(0));
             }
@@ -286,7 +302,7 @@ public record Invocation(List<String> sources, String destination, Operands.Targ
             return new Invocation(sources, destination, target, recursive,
                     noDereference != null ? noDereference : recursive, preserve,
                     quiet ? Verbosity.QUIET : verbose ? Verbosity.VERBOSE : Verbosity.NORMAL, json, drawn,
-                    processes, chunkBytes, verify, method, debug, stats);
+                    processes, chunkBytes, verify, method, debug, stats, false);
         }
     }
 }

@@ -219,6 +219,14 @@ public final class McpCommand implements Callable<Integer> {
         given.json();
     }
 
+    @Option(order = 12, names = "--clean", preprocessor = Flag.class,
+            description = "Copy nothing: remove the scratch files that interrupted runs (killed, crashed, a power cut) left"
+                    + " beside each DEST given (in it, if it is a directory). Those of a run still alive are kept. A copy"
+                    + " removes those of its own DESTs by itself.")
+    void setClean(boolean on) {
+        given.clean();
+    }
+
     @Option(order = 13, names = {"-n", "--processes"}, paramLabel = "N",
             description = "Processes to copy with, 1.." + MAX_PROCESSES + " (default: the number of CPUs): mcp itself and N-1"
                     + " worker processes, which join it as they start. No more than"

@@ -327,6 +327,9 @@ public final class Messages {
                         + " synced (" + reason + "): the replacement may not survive a crash";
             case SCRATCH_NOT_REMOVED:
                 return "cannot remove " + quote(w.name()) + ": " + reason;
+            case STALE_SCRATCH_REMOVED:
+                return "removed " + quote(w.name()) + " (" + w.bytes() + " bytes), left by an interrupted run (process "
+                        + w.pid() + ")";
             default:
                 throw new IllegalArgumentException("no words for " + w.kind());
         }

@@ -328,6 +328,25 @@ public final class Operands {
         }
     }
 
+    /**
+     * A directory to clean of stale scratch files, open, and the one destination in it they must
+     * have been made for, or null for any.
+     */
+    public record Cleanable(NativeFile directory, String leaf) implements AutoCloseable {
+        @Override
+        public void close() {
+            closeQuietly(directory);
+        }
+    }
+
+    /** Where {@code mcp --clean DEST} looks: DEST itself if it is a directory, else DEST's directory for DEST's name. */
+    static Cleanable cleanable(String destName) throws McpException {
+        if (isDirectory(destName)) {
+            return new Cleanable(openDirectory(destName, destName), null);
+        }
+        return new Cleanable(openDirectory(parentName(destName), destName), baseName(destName));
+    }
+
     /** True if {@code name}, links followed, is a directory. */
     private static boolean isDirectory(String name) throws McpException {
         FileStatus status = statusIfAny(null, name, true, name);

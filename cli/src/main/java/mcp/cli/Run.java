@@ -12,6 +12,7 @@ import mcp.copy.Events;
 import mcp.copy.Failure;
 import mcp.copy.FileReport;
 import mcp.copy.Preserve;
+import mcp.copy.StaleScratch;
 import mcp.copy.Stats;
 import mcp.copy.WorkerLauncher;
 import mcp.nativebridge.Posix;
@@ -56,6 +57,9 @@ final class Run implements Events {
     static int execute(Invocation invocation, WorkerLauncher launcher, Stats stats, PrintWriter out, PrintWriter err,
             long startupNanos) throws McpException {
         Run run = new Run(invocation, out, err, stats, startupNanos);
+        if (invocation.clean()) {
+            return run.clean();
+        }
         try {
             return run.copy(launcher);
         } finally {
@@ -95,6 +99,29 @@ final class Run implements Events {
             return McpCommand.EXIT_FAILED;
         }
         return notDurable ? McpCommand.EXIT_NOT_DURABLE : McpCommand.EXIT_OK;
+    }
+
+    /**
+     * {@code --clean}: removes what dead runs left beside each destination named (in it, for a
+     * directory), saying what was removed.
+     */
+    private int clean() {
+        int status = McpCommand.EXIT_OK;
+        for (String destination : invocation.sources()) {
+            try {
+                Operands.Cleanable place = Operands.cleanable(destination);
+                try {
+                    StaleScratch.remove(place.directory(), place.directory().name(), place.leaf() == null ? null
+                            : Set.of(place.leaf()), this);
+                } finally {
+                    place.close();
+                }
+            } catch (McpException e) {
+                say(e.getMessage());
+                status = McpCommand.EXIT_FAILED;
+            }
+        }
+        return status;
     }
 
     private Operands.Target target() {

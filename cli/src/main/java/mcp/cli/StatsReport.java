@@ -1,11 +1,9 @@
 package mcp.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import mcp.copy.FileReport;
+import mcp.copy.ProcessStart;
 import mcp.copy.Stats;
 import mcp.nativebridge.Posix;
 
@@ -15,9 +13,6 @@ import mcp.nativebridge.Posix;
  * class and reads the process's start time.
  */
 final class StatsReport {
-    private static final Path STAT = Path.of("/proc/self/stat");
-    /** starttime, field 22 of /proc/PID/stat, counted from field 3, the first after the command name. */
-    private static final int START_TIME_FIELD = 22 - 3;
     private static final double NANOS_PER_MILLI = 1e6;
 
     private final Stats stats;
@@ -48,14 +43,14 @@ final class StatsReport {
      */
     static long startupNanos(long mainNanos) {
         try {
-            String stat = Files.readString(STAT);
-            // The command name, in parentheses, may hold spaces and parentheses itself.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long startTicks = Long.parseLong(fields[START_TIME_FIELD]);
+            long startTicks = ProcessStart.ticks(ProcessHandle.current().pid());
+            if (startTicks < 0) {
+                return -1;
+            }
             long tickNanos = 1_000_000_000L / Posix.clockTicksPerSecond();
             long sinceStart = Posix.bootTimeNanos() - startTicks * tickNanos - tickNanos / 2;
             return Math.max(0, sinceStart - (System.nanoTime() - mainNanos));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return -1;
         }
     }

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import mcp.nativebridge.ErrnoException;
@@ -41,8 +40,6 @@ public final class Coordinator {
     static final int MAX_REPLACEMENTS = 3;
     /** A chunk that fails verification is copied once more; failing again fails the copy. */
     static final int MAX_ROUNDS = 2;
-    /** Up to 4 bytes a char in UTF-8, plus the dots, 16 hex digits and ".mcp-control". */
-    private static final int MAX_STEM_CHARS = 50;
     /**
      * A worker that has not beaten for this long is taken for stuck (stopped, or waiting on a hung
      * device) and replaced. Workers beat after every 256 KiB copied and every 1 MiB synced: the
@@ -953,7 +950,7 @@ public final class Coordinator {
          * first by another user who can write the directory.
          */
         NativeFile createControl(CopyRequest request) throws ErrnoException {
-            String name = Scratch.stem(request) + ".mcp-control";
+            String name = ScratchName.of(request.leaf(), ScratchName.CONTROL);
             NativeFile file = NativeFile.open(request.directory(), name, 0600, NativeFile.Open.READ_WRITE,
                     NativeFile.Open.CREATE_NEW);
             synchronized (this) {
@@ -1065,13 +1062,8 @@ public final class Coordinator {
             this.partStatus = partStatus;
         }
 
-        /** A fresh name for a scratch file of the copy to {@code request}'s destination, without its suffix. */
-        static String stem(CopyRequest request) {
-            return "." + shortened(request.leaf()) + "." + String.format("%016x", ThreadLocalRandom.current().nextLong());
-        }
-
         static Scratch create(CopyRequest request) throws CopyException {
-            String name = stem(request) + ".mcp-part";
+            String name = ScratchName.of(request.leaf(), ScratchName.PART);
             NativeFile part;
             try {
                 part = NativeFile.open(request.directory(), name, 0600, NativeFile.Open.READ_WRITE, NativeFile.Open.CREATE_NEW);
@@ -1089,18 +1081,6 @@ public final class Coordinator {
                 remove(request.directory(), name, null, part, Events.NONE);
                 throw new CopyException(Failure.of(Failure.Kind.CREATE, request.sourceName(), request.targetName(), e, false), e);
             }
-        }
-
-        /**
-         * A name short enough that the scratch files' names stay within NAME_MAX (255 bytes), never
-         * cut between the two halves of a character outside the BMP: half of one has no bytes.
-         */
-        private static String shortened(String name) {
-            if (name.length() <= MAX_STEM_CHARS) {
-                return name;
-            }
-            int end = Character.isHighSurrogate(name.charAt(MAX_STEM_CHARS - 1)) ? MAX_STEM_CHARS - 1 : MAX_STEM_CHARS;
-            return name.substring(0, end);
         }
 
         /**

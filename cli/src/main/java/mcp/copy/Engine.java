@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.FileStatus;
@@ -124,6 +123,7 @@ public final class Engine {
         }
         bytesTotal = total;
         entriesTotal = entries.stream().filter(entry -> !(entry instanceof Entry.Leave)).count();
+        removeStaleScratch(plan, counting);
         Runner runner = new Runner(counting);
         for (Entry entry : entries) {
             runner.run(entry);
@@ -131,6 +131,29 @@ public final class Engine {
         lastRound = true;
         runner.flush();
         return List.copyOf(reports);
+    }
+
+    /**
+     * Removes what dead runs left beside the destinations of the plan's files and links, each
+     * directory listed once (a tree's directories are cleaned as they are entered).
+     */
+    private static void removeStaleScratch(Plan plan, Events events) {
+        Map<NativeFile, java.util.Set<String>> leaves = new java.util.IdentityHashMap<>();
+        for (Plan.Item item : plan.items()) {
+            if (item instanceof Plan.File) {
+                CopyRequest request = ((Plan.File) item).request();
+                if (!request.writesThrough()) {
+                    leaves.computeIfAbsent(request.directory(), directory -> new java.util.HashSet<>()).add(request.leaf());
+                }
+            } else if (item instanceof Plan.Link) {
+                Plan.Link link = (Plan.Link) item;
+                leaves.computeIfAbsent(link.targetDirectory(), directory -> new java.util.HashSet<>()).add(link.leaf());
+            } else {
+                Plan.Tree tree = (Plan.Tree) item;
+                leaves.computeIfAbsent(tree.targetDirectory(), directory -> new java.util.HashSet<>()).add(tree.leaf());
+            }
+        }
+        leaves.forEach((directory, names) -> StaleScratch.remove(directory, directory.name(), names, events));
     }
 
     /** Keeps the report, counts what is done for the progress line, and passes each event on. */
@@ -476,6 +499,10 @@ public final class Engine {
                 }
                 dir.target = NativeFile.open(parent, dir.name, 0, NativeFile.Open.READ, NativeFile.Open.DIRECTORY,
                         NativeFile.Open.NO_FOLLOW);
+                if (!dir.created) {
+                    // A directory copied into before may hold what a dead run left.
+                    StaleScratch.remove(dir.target, dir.targetName, null, events);
+                }
                 // Told when made, as cp -v tells it, before the entries in it.
                 events.fileDone(new FileReport(dir.sourceName, dir.targetName, FileReport.Outcome.COPIED, 0, 0, null,
                         FileReport.Type.DIRECTORY));
@@ -568,7 +595,7 @@ public final class Engine {
                         "hard link", true));
                 return;
             }
-            String temporary = temporaryName(link.name());
+            String temporary = ScratchName.of(link.name(), ScratchName.PART);
             try {
                 NativeFile.link(to.dir().target, to.name(), link.dir().target, temporary);
                 replace(link.dir(), temporary, link.name());
@@ -583,7 +610,7 @@ public final class Engine {
         /** Makes a symbolic link, a FIFO, a device or a socket in the copy, under a fresh name renamed over the destination. */
         private void make(Entry.Other other) {
             Dir dir = other.dir();
-            String temporary = temporaryName(other.name());
+            String temporary = ScratchName.of(other.name(), ScratchName.PART);
             String what = other.status().isSymbolicLink() ? "symbolic link"
                     : other.status().type() == FileStatus.S_IFIFO ? "fifo" : "special file";
             try {
@@ -695,12 +722,6 @@ public final class Engine {
             }
             throw e;
         }
-    }
-
-    /** A fresh name beside {@code name}, for what is made there and then renamed over it. */
-    private static String temporaryName(String name) {
-        String stem = name.length() > 50 ? name.substring(0, Character.isHighSurrogate(name.charAt(49)) ? 49 : 50) : name;
-        return "." + stem + "." + String.format("%016x", ThreadLocalRandom.current().nextLong()) + ".mcp-part";
     }
 
     private static void closeQuietly(NativeFile file) {

@@ -42,14 +42,23 @@ public interface Events {
      *
      * @param kind what happened
      * @param name the file concerned, as messages name it
-     * @param errno the errno of the call that failed
+     * @param errno the errno of the call that failed, or 0
+     * @param bytes the size of the file concerned, or -1
+     * @param pid the process concerned, or 0
      */
-    record Warning(Kind kind, String name, int errno) {
+    record Warning(Kind kind, String name, int errno, long bytes, long pid) {
         public enum Kind {
             /** The file was replaced by its verified copy, but its directory could not be synced. */
             DIRECTORY_NOT_SYNCED,
             /** A temporary file of mcp's could not be removed; {@code name} is its name in DEST's directory. */
-            SCRATCH_NOT_REMOVED
+            SCRATCH_NOT_REMOVED,
+            /** A scratch file ({@code name}, of {@code bytes}) left by a run that died ({@code pid}) was removed. */
+            STALE_SCRATCH_REMOVED
+        }
+
+        /** A warning about a file, for a call that failed with {@code errno}. */
+        public Warning(Kind kind, String name, int errno) {
+            this(kind, name, errno, -1, 0);
         }
     }
 }

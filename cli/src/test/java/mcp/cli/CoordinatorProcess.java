@@ -52,7 +52,8 @@ final class CoordinatorProcess implements AutoCloseable {
             throws IOException {
         this.command = command;
         this.target = target;
-        this.controlName = Pattern.compile("\\." + Pattern.quote(target.getFileName().toString()) + "\\.[0-9a-f]{16}\\.mcp-control");
+        this.controlName = Pattern.compile("\\." + Pattern.quote(target.getFileName().toString())
+                + "\\.[0-9]+\\.[0-9]+\\.[0-9a-f]{16}\\.mcp-control");
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory == null ? null : directory.toFile());
         builder.environment().putAll(environment);
         this.process = builder.start();

@@ -106,7 +106,7 @@ class InterruptTest extends LongCopyTest {
         assertFalse(Files.exists(dest), "no destination is created");
         // The coordinator had no chance to clean up: its temporary and control files are left.
         for (String name : TestFiles.names(dir)) {
-            assertTrue(name.matches("\\.dest\\.[0-9a-f]{16}\\.mcp-(part|control)"), "only the coordinator's own files are left: " + name);
+            assertTrue(name.matches("\\.dest\\.[0-9]+\\.[0-9]+\\.[0-9a-f]{16}\\.mcp-(part|control)"), "only the coordinator's own files are left: " + name);
         }
     }
 

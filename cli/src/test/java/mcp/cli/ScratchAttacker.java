@@ -99,7 +99,9 @@ public final class ScratchAttacker {
                     "." + leaf + ".0000000000000000.mcp-part", "." + leaf + ".0000000000000000.mcp-control",
                     "." + leaf + ".ffffffffffffffff.mcp-part"));
             for (int k = 0; k < 4; k++) {
-                String stem = "." + leaf + "." + String.format("%016x", random.nextLong());
+                // The names mcp gives: the coordinator's pid and start time, which can be guessed, and 64 random bits.
+                String stem = "." + leaf + "." + (1 + random.nextInt(1 << 22)) + "." + random.nextInt(1 << 30) + "."
+                        + String.format("%016x", random.nextLong());
                 names.add(stem + ".mcp-part");
                 names.add(stem + ".mcp-control");
             }
