@@ -26,7 +26,7 @@ class OutputTest {
     private static final long SEED = 0x007e_57edL;
     /** The phases --json times, in ms: start-up, then {@code Stats.Phase}'s. */
     private static final Set<String> PHASES = Set.of("startup", "init", "parse", "open", "plan", "setup", "spawn", "copy", "reap",
-            "verify", "commit", "cleanup");
+            "verify", "sync", "commit", "cleanup");
 
     @TempDir
     Path dir;
