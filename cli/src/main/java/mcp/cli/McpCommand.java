@@ -54,8 +54,11 @@ import picocli.CommandLine.Spec;
                     + " msync(MS_SYNC). The copy is read back against those checksums before it is renamed over DEST, so DEST"
                     + " is either left as it was or replaced by a complete, verified copy.",
             "",
-            "Symbolic links named as SOURCE are followed, as cp follows them; with -r (and -a) links are copied as"
-                    + " links, unless -L."
+            "Symbolic links named as SOURCE are followed, as cp follows them; with -r, -a or -P they are copied as"
+                    + " links, and so are the links inside a tree, always.",
+            "",
+            "A run killed before it could clean up (SIGKILL, a crash, a power cut) leaves its scratch files beside"
+                    + " DEST; the next run for that DEST, or mcp --clean DEST, removes them and says so."
         },
         optionListHeading = "%nOptions:%n",
         exitCodeListHeading = "%nExit status:%n",
