@@ -26,15 +26,21 @@ class StaleScratchTest extends LongCopyTest {
     /** A pid above any Linux allows (pid_max is at most 2^22): no process ever has it. */
     private static final long DEAD_PID = 99_999_999;
 
-    /** Starts a copy, catches it copying, and SIGKILLs the coordinator and every worker. */
-    private List<String> killACopyMidway(Path dest) throws Exception {
+    /** Starts a copy, catches it copying, and sends {@code signal} to the coordinator and every worker: all of them. */
+    private List<ProcessHandle> signalACopyMidway(Path dest, String signal) throws Exception {
         mcp = CoordinatorProcess.start(source, dest, "-n", "2", "--chunk-size", "1M");
         mcp.awaitBusyWorker();
         List<ProcessHandle> everyone = new ArrayList<>(mcp.workers());
         everyone.add(mcp.coordinator());
         for (ProcessHandle process : everyone) {
-            ProcessTree.signal("KILL", process.pid());
+            ProcessTree.signal(signal, process.pid());
         }
+        return everyone;
+    }
+
+    /** Starts a copy, catches it copying, and SIGKILLs the coordinator and every worker. */
+    private List<String> killACopyMidway(Path dest) throws Exception {
+        List<ProcessHandle> everyone = signalACopyMidway(dest, "KILL");
         Poll.until("every process of the copy is gone", PATIENCE, () -> everyone.stream().noneMatch(ProcessHandle::isAlive));
         List<String> left = hiddenNames(dest.getParent());
         assertEquals(2, left.size(), "a temporary copy and a control file are left: " + left);
@@ -88,14 +94,8 @@ class StaleScratchTest extends LongCopyTest {
     @Test
     void theScratchFilesOfALiveRunAreNeverTouched() throws Exception {
         Path dest = dir.resolve("dest");
-        mcp = CoordinatorProcess.start(source, dest, "-n", "2", "--chunk-size", "1M");
-        mcp.awaitBusyWorker();
         // Frozen, so that the run is alive but cannot finish while the others look.
-        List<ProcessHandle> everyone = new ArrayList<>(mcp.workers());
-        everyone.add(mcp.coordinator());
-        for (ProcessHandle process : everyone) {
-            ProcessTree.signal("STOP", process.pid());
-        }
+        List<ProcessHandle> everyone = signalACopyMidway(dest, "STOP");
         try {
             List<String> before = hiddenNames(dir);
             assertEquals(2, before.size(), before.toString());
