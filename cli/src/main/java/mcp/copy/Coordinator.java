@@ -100,6 +100,8 @@ public final class Coordinator {
     private final Map<Long, Boolean> mappableDevices = new java.util.HashMap<>();
     /** The control file of the round being copied, for {@link #bytesInFlight}; guarded by {@link #live}'s lock. */
     private final ControlFile[] live = new ControlFile[1];
+    /** What the last round's copiers copied, until its files are reported done; guarded by {@link #live}'s lock. */
+    private long settledBytes;
     /** The round being copied, for {@link #copiersAlive}. */
     private volatile Round liveRound;
 
@@ -167,6 +169,9 @@ public final class Coordinator {
         }
         if (!planned.isEmpty()) {
             copyChunked(planned, events, preserve);
+            synchronized (live) {
+                settledBytes = 0;   // from here on, the files reported done count their bytes
+            }
             for (Planned file : planned) {
                 reports[file.index] = file.report();
                 events.fileDone(reports[file.index]);
@@ -181,21 +186,23 @@ public final class Coordinator {
     }
 
     /**
-     * Bytes the copiers of the round under way have copied so far, for a progress line; 0
-     * between rounds. Safe to call from any thread: the control file is not unmapped meanwhile.
+     * Bytes the copiers of the round under way have copied so far, for a progress line; after
+     * the copy, while the round is verified and committed, what they copied; 0 once its files are
+     * reported done. Safe to call from any thread: the control file is not unmapped meanwhile.
      */
     public long bytesInFlight() {
         synchronized (live) {
             ControlFile control = live[0];
-            if (control == null) {
-                return 0;
-            }
-            long bytes = 0;
-            for (int slot = 0; slot < control.workerCount(); slot++) {
-                bytes += control.slotBytesCopied(slot);
-            }
-            return bytes;
+            return control == null ? settledBytes : copiedSoFar(control);
         }
+    }
+
+    private static long copiedSoFar(ControlFile control) {
+        long bytes = 0;
+        for (int slot = 0; slot < control.workerCount(); slot++) {
+            bytes += control.slotBytesCopied(slot);
+        }
+        return bytes;
     }
 
     /** Copying processes at work now: the coordinator's own copy and the workers running; 0 between rounds. */
@@ -544,6 +551,8 @@ public final class Coordinator {
         @Override
         public void close() {
             synchronized (live) {
+                // The progress line must not drop back while the round is verified and committed.
+                settledBytes = copiedSoFar(live[0]);
                 live[0] = null;
             }
             liveRound = null;
