@@ -10,10 +10,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Stack;
 import java.util.concurrent.Callable;
-import mcp.copy.Coordinator;
-import mcp.copy.CopyException;
 import mcp.copy.CopyMethod;
-import mcp.copy.CopyRequest;
 import mcp.copy.FileReport;
 import mcp.copy.Stats;
 import mcp.copy.WorkerBudget;
@@ -397,8 +394,7 @@ public final class McpCommand implements Callable<Integer> {
 
     /** Says what failed in one line (and the stack trace with {@code --debug}). */
     private int report(Exception e, PrintWriter err) {
-        String message = e instanceof CopyException ? Messages.failure(((CopyException) e).failure())
-                : e instanceof McpException ? e.getMessage() : Messages.describe(e);
+        String message = e instanceof McpException ? e.getMessage() : Messages.describe(e);
         err.println("mcp: " + message);
         if (invocation != null && invocation.debug()) {
             e.printStackTrace(err);

@@ -80,8 +80,8 @@ final class Run implements Events {
         Coordinator coordinator = new Coordinator(launcher, invocation.processes(), invocation.chunkBytes(),
                 invocation.verify() == McpCommand.Verify.media, invocation.method().chosen(), stats);
         Engine engine = new Engine(coordinator, this, preserve(), umask);
-        boolean progress = invocation.progress() == Invocation.Progress.ALWAYS
-                || invocation.progress() == Invocation.Progress.AUTO && Posix.isTerminal(2);
+        boolean progress = ProgressMeter.wanted(invocation.progress() == Invocation.Progress.ALWAYS,
+                invocation.progress() == Invocation.Progress.NEVER);
         try {
             if (progress) {
                 meter = ProgressMeter.start(() -> figures(engine.progress()), err);

@@ -2,6 +2,7 @@ package mcp.copy;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,7 @@ public final class Coordinator {
     private final Stats stats;
     private final WorkerBudget budget = WorkerBudget.ofThisMachine();
     /** Whether the regular files of a device (by {@link FileStatus#device}) map and say their size: see {@link #streams}. */
-    private final Map<Long, Boolean> mappableDevices = new java.util.HashMap<>();
+    private final Map<Long, Boolean> mappableDevices = new HashMap<>();
     /** The control file of the round being copied, for {@link #bytesInFlight}; guarded by {@link #live}'s lock. */
     private final ControlFile[] live = new ControlFile[1];
     /** What the last round's copiers copied, until its files are reported done; guarded by {@link #live}'s lock. */
@@ -122,19 +123,6 @@ public final class Coordinator {
         this.verifyMedia = verifyMedia;
         this.method = method;
         this.stats = stats;
-    }
-
-    /**
-     * Copies one file: DEST is replaced by a verified copy, or left as it was and the failure thrown.
-     *
-     * @return what was copied; the outcome is {@link FileReport.Outcome#COPIED} or {@link FileReport.Outcome#COPIED_NOT_DURABLE}
-     */
-    public FileReport copy(CopyRequest request, Events events) throws CopyException {
-        FileReport report = copyAll(List.of(request), events, Set.of()).get(0);
-        if (report.outcome() == FileReport.Outcome.FAILED) {
-            throw new CopyException(report.failure());
-        }
-        return report;
     }
 
     /**
@@ -840,9 +828,7 @@ public final class Coordinator {
                 } catch (CopyException e) {
                     file.fail(e);
                 } catch (ErrnoException e) {
-                    Preserve.Attribute attribute = Preserve.attributeOf(e);
-                    file.fail(new Failure(Failure.Kind.PRESERVE, file.request.sourceName(), file.request.targetName(), e.call(),
-                            e.errno(), attribute == null ? e.call() : attribute.name().toLowerCase(java.util.Locale.ROOT), true));
+                    file.fail(Preserve.failure(file.request.sourceName(), file.request.targetName(), e));
                 }
             }
         }
@@ -901,7 +887,7 @@ public final class Coordinator {
             }
             return;
         }
-        Map<Long, List<Planned>> byDevice = new java.util.HashMap<>();
+        Map<Long, List<Planned>> byDevice = new HashMap<>();
         for (Planned file : files) {
             byDevice.computeIfAbsent(file.scratch.partStatus.device(), device -> new ArrayList<>()).add(file);
         }

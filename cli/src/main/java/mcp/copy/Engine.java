@@ -1,10 +1,13 @@
 package mcp.copy;
 
-import java.util.ArrayDeque;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,13 +51,13 @@ public final class Engine {
     /** The soft limit on open descriptors (the JVM raises it to the hard limit at start), or 1024 if unknown. */
     private static long openFilesLimit() {
         try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith("Max open files")) {
                     String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
                     return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // Not Linux's procfs as expected: assume the usual default.
         }
         return 1024;
@@ -138,19 +141,19 @@ public final class Engine {
      * directory listed once (a tree's directories are cleaned as they are entered).
      */
     private static void removeStaleScratch(Plan plan, Events events) {
-        Map<NativeFile, java.util.Set<String>> leaves = new java.util.IdentityHashMap<>();
+        Map<NativeFile, Set<String>> leaves = new IdentityHashMap<>();
         for (Plan.Item item : plan.items()) {
             if (item instanceof Plan.File) {
                 CopyRequest request = ((Plan.File) item).request();
                 if (!request.writesThrough()) {
-                    leaves.computeIfAbsent(request.directory(), directory -> new java.util.HashSet<>()).add(request.leaf());
+                    leaves.computeIfAbsent(request.directory(), directory -> new HashSet<>()).add(request.leaf());
                 }
             } else if (item instanceof Plan.Link) {
                 Plan.Link link = (Plan.Link) item;
-                leaves.computeIfAbsent(link.targetDirectory(), directory -> new java.util.HashSet<>()).add(link.leaf());
+                leaves.computeIfAbsent(link.targetDirectory(), directory -> new HashSet<>()).add(link.leaf());
             } else {
                 Plan.Tree tree = (Plan.Tree) item;
-                leaves.computeIfAbsent(tree.targetDirectory(), directory -> new java.util.HashSet<>()).add(tree.leaf());
+                leaves.computeIfAbsent(tree.targetDirectory(), directory -> new HashSet<>()).add(tree.leaf());
             }
         }
         leaves.forEach((directory, names) -> StaleScratch.remove(directory, directory.name(), names, events));
@@ -282,7 +285,6 @@ public final class Engine {
     private static void walk(Dir dir, List<Entry> entries, Map<Long, Map<Long, Entry.File>> linked, long[] bytes,
             Events events) {
         entries.add(new Entry.Enter(dir));
-        Deque<Dir> subdirectories = new ArrayDeque<>();
         List<String> names;
         try {
             names = new ArrayList<>(dir.source.list());
@@ -532,7 +534,7 @@ public final class Engine {
                     dir.target.changeMode(dir.status.permissions() & 0777 & ~umask);
                 }
             } catch (ErrnoException e) {
-                done(preserveFailure(dir.sourceName, dir.targetName, e));
+                done(Preserve.failure(dir.sourceName, dir.targetName, e));
             }
             release(dir);
         }
@@ -598,7 +600,7 @@ public final class Engine {
             String temporary = ScratchName.of(link.name(), ScratchName.PART);
             try {
                 NativeFile.link(to.dir().target, to.name(), link.dir().target, temporary);
-                replace(link.dir(), temporary, link.name());
+                NativeFile.rename(link.dir().target, temporary, link.dir().target, link.name());
                 events.fileDone(new FileReport(link.sourceName(), link.targetName(), FileReport.Outcome.COPIED, 0, 0, null,
                         FileReport.Type.LINK));
             } catch (ErrnoException e) {
@@ -641,7 +643,7 @@ public final class Engine {
                             false));
                     return;
                 }
-                replace(dir, temporary, other.name());
+                NativeFile.rename(dir.target, temporary, dir.target, other.name());
                 events.fileDone(new FileReport(other.sourceName(), other.targetName(), FileReport.Outcome.COPIED, 0, 0, null,
                         FileReport.Type.LINK));
             } catch (ErrnoException e) {
@@ -650,7 +652,7 @@ public final class Engine {
                 } catch (ErrnoException gone) {
                     // Renamed already, or never made: nothing to remove.
                 }
-                done(Preserve.attributeOf(e) != null ? preserveFailure(other.sourceName(), other.targetName(), e)
+                done(Preserve.attributeOf(e) != null ? Preserve.failure(other.sourceName(), other.targetName(), e)
                         : new Failure(Failure.Kind.MAKE_LINK, other.sourceName(), other.targetName(), e.call(), e.errno(), what,
                                 true));
             }
@@ -687,11 +689,6 @@ public final class Engine {
             }
         }
 
-        /** Renames {@code temporary} over {@code name} in the directory's copy, checking the copy is what mcp made. */
-        private void replace(Dir dir, String temporary, String name) throws ErrnoException {
-            NativeFile.rename(dir.target, temporary, dir.target, name);
-        }
-
         private void release(Dir dir) {
             if (--dir.users == 0) {
                 closeQuietly(dir.source);
@@ -704,12 +701,6 @@ public final class Engine {
         private void done(Failure failure) {
             events.fileDone(FileReport.failed(failure));
         }
-    }
-
-    private static Failure preserveFailure(String source, String target, ErrnoException e) {
-        Preserve.Attribute attribute = Preserve.attributeOf(e);
-        return new Failure(Failure.Kind.PRESERVE, source, target, e.call(), e.errno(),
-                attribute == null ? e.call() : attribute.name().toLowerCase(java.util.Locale.ROOT), true);
     }
 
     /** The status of {@code name} in {@code directory}, not following a link, or null if there is none. */

@@ -1,6 +1,7 @@
 package mcp.copy;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.FileStatus;
@@ -106,6 +107,13 @@ public final class Preserve {
     }
 
     /** The attribute a failure of {@link #apply} or {@link #applyToLink} was about, from the call it names. */
+    /** The failure to word when keeping an attribute of {@code source} failed with {@code e}: which one, by its call. */
+    static Failure failure(String source, String target, ErrnoException e) {
+        Attribute attribute = attributeOf(e);
+        return new Failure(Failure.Kind.PRESERVE, source, target, e.call(), e.errno(),
+                attribute == null ? e.call() : attribute.name().toLowerCase(Locale.ROOT), true);
+    }
+
     public static Attribute attributeOf(ErrnoException failure) {
         return switch (failure.call()) {
             case "fchown", "lchown" -> Attribute.OWNERSHIP;

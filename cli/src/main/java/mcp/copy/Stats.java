@@ -143,17 +143,9 @@ public final class Stats {
         return method;
     }
 
-    void sizeBytes(long sizeBytes) {
-        this.sizeBytes = sizeBytes;
-    }
-
     /** The source's size, or -1 if not known. */
     public long sizeBytes() {
         return sizeBytes;
-    }
-
-    void bytes(long bytes) {
-        this.bytes = bytes;
     }
 
     /** Adds a file of {@code sizeBytes}, {@code dataBytes} of which are data, to what the run copies. */
