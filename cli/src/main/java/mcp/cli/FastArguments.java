@@ -111,6 +111,7 @@ final class FastArguments {
             case "--progress" -> given.progress(true);
             case "--no-progress" -> given.progress(false);
             case "--json" -> given.json();
+            case "--resume" -> given.resume();
             case "--debug" -> given.debug();
             default -> {
                 return false;

@@ -27,11 +27,13 @@ import java.util.Set;
  * @param debug stack traces with errors
  * @param stats how --stats reports, or null without it
  * @param clean --clean: no copy; {@code sources} are destinations whose stale scratch files are removed
+ * @param resume --resume: go on from what interrupted runs left, and keep what an interrupted run leaves
  */
 public record Invocation(List<String> sources, String destination, Operands.Target target, boolean recursive,
                          boolean noDereference, Set<Preserved> preserve, Verbosity verbosity, boolean json,
                          Progress progress, int processes, long chunkBytes, McpCommand.Verify verify,
-                         McpCommand.Method method, boolean debug, McpCommand.StatsFormat stats, boolean clean) {
+                         McpCommand.Method method, boolean debug, McpCommand.StatsFormat stats, boolean clean,
+                         boolean resume) {
     /** Attributes the copy can keep, by cp's names for them ({@code --preserve=mode,ownership,...}). */
     public enum Preserved {
         MODE("mode"),
@@ -105,6 +107,7 @@ public record Invocation(List<String> sources, String destination, Operands.Targ
         private boolean verbose;
         private boolean json;
         private boolean clean;
+        private boolean resume;
         /** The last of --progress (true) and --no-progress (false), or null for none. */
         private Boolean progress;
         private int processes;
@@ -216,6 +219,12 @@ public record Invocation(List<String> sources, String destination, Operands.Targ
             return this;
         }
 
+        /** {@code --resume}: go on from what interrupted runs left. */
+        Builder resume() {
+            resume = true;
+            return this;
+        }
+
         /** {@code --progress} (true), {@code --no-progress} (false). */
         Builder progress(boolean drawn) {
             progress = drawn;
@@ -274,7 +283,7 @@ public record Invocation(List<String> sources, String destination, Operands.Targ
                 }
                 return new Invocation(operands, null, Operands.Target.LAST_OPERAND, false, true, preserve,
                         quiet ? Verbosity.QUIET : verbose ? Verbosity.VERBOSE : Verbosity.NORMAL, json, Progress.NEVER,
-                        processes, chunkBytes, verify, method, debug, stats, true);
+                        processes, chunkBytes, verify, method, debug, stats, true, false);
             }
             if (operands.size() <= (toDirectory ? 0 : 1)) {
                 throw operands.isEmpty() ? Usage.missingFileOperand() : Usage.missingDestination(operands.get(0));
@@ -302,7 +311,7 @@ public record Invocation(List<String> sources, String destination, Operands.Targ
             return new Invocation(sources, destination, target, recursive,
                     noDereference != null ? noDereference : recursive, preserve,
                     quiet ? Verbosity.QUIET : verbose ? Verbosity.VERBOSE : Verbosity.NORMAL, json, drawn,
-                    processes, chunkBytes, verify, method, debug, stats, false);
+                    processes, chunkBytes, verify, method, debug, stats, false, resume);
         }
     }
 }

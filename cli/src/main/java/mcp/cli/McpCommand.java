@@ -55,7 +55,8 @@ import picocli.CommandLine.Spec;
                     + " links, and so are the links inside a tree, always.",
             "",
             "A run killed before it could clean up (SIGKILL, a crash, a power cut) leaves its scratch files beside"
-                    + " DEST; the next run for that DEST, or mcp --clean DEST, removes them and says so."
+                    + " DEST; the next run for that DEST, or mcp --clean DEST, removes them and says so. With --resume,"
+                    + " the next run goes on from them instead."
         },
         optionListHeading = "%nOptions:%n",
         exitCodeListHeading = "%nExit status:%n",
@@ -225,6 +226,16 @@ public final class McpCommand implements Callable<Integer> {
                     + " removes those of its own DESTs by itself.")
     void setClean(boolean on) {
         given.clean();
+    }
+
+    @Option(order = 12, names = "--resume", preprocessor = Flag.class,
+            description = "Go on from where an interrupted run for the same DEST stopped: reuse the chunks its journal"
+                    + " says were copied and synced, once their checksums are checked again, and copy the rest; with -r,"
+                    + " skip the files it committed. Refused, saying why, if SOURCE changed since, its scratch files are"
+                    + " damaged, or that run is still alive. Interrupted by a signal, a run with --resume keeps its"
+                    + " scratch files for the next one.")
+    void setResume(boolean on) {
+        given.resume();
     }
 
     @Option(order = 13, names = {"-n", "--processes"}, paramLabel = "N",

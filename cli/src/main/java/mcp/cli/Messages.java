@@ -306,6 +306,17 @@ public final class Messages {
                 what = "cannot replace " + target + ": it has " + f.detail() + " hard links, which a replacement by rename"
                         + " would leave holding the old content (mcp never writes into DEST in place)";
                 break;
+            case RESUME_LIVE:
+                what = "cannot resume " + target + ": another mcp (process " + f.detail() + ") is still copying to it";
+                break;
+            case RESUME_SOURCE_CHANGED:
+                what = "cannot resume " + target + ": " + source + " changed since the interrupted copy (run again without"
+                        + " --resume to copy it afresh)";
+                break;
+            case RESUME_DAMAGED:
+                what = "cannot resume " + target + ": what the interrupted copy left is damaged, " + f.detail()
+                        + " (run again without --resume to copy it afresh)";
+                break;
             default:
                 throw new IllegalArgumentException("no words for " + f.kind());
         }
@@ -330,6 +341,8 @@ public final class Messages {
             case STALE_SCRATCH_REMOVED:
                 return "removed " + quote(w.name()) + " (" + w.bytes() + " bytes), left by an interrupted run (process "
                         + w.pid() + ")";
+            case RESUMED:
+                return "resuming " + quote(w.name()) + ": " + w.bytes() + " bytes found copied and intact, copying the rest";
             default:
                 throw new IllegalArgumentException("no words for " + w.kind());
         }

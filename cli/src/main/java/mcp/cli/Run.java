@@ -35,6 +35,9 @@ final class Run implements Events {
     private int directories;
     private long bytes;
     private int recopied;
+    /** Bytes found copied by an interrupted run and reused ({@code --resume}), and files it had committed. */
+    private long resumedBytes;
+    private int alreadyCopied;
     private boolean notDurable;
     /** How long the JVM took to reach main, for the reports; -1 if not known. */
     private final long startupNanos;
@@ -78,7 +81,8 @@ final class Run implements Events {
             say(error);
         }
         Coordinator coordinator = new Coordinator(launcher, invocation.processes(), invocation.chunkBytes(),
-                invocation.verify() == McpCommand.Verify.media, invocation.method().chosen(), stats);
+                invocation.verify() == McpCommand.Verify.media, invocation.method().chosen(), stats,
+                invocation.resume());
         Engine engine = new Engine(coordinator, this, preserve(), umask);
         boolean progress = ProgressMeter.wanted(invocation.progress() == Invocation.Progress.ALWAYS,
                 invocation.progress() == Invocation.Progress.NEVER);
@@ -177,6 +181,12 @@ final class Run implements Events {
         }
         bytes += file.bytes();
         recopied += file.recopiedChunks();
+        resumedBytes += file.resumedBytes();
+        if (file.outcome() == FileReport.Outcome.ALREADY_COPIED) {
+            // Committed by the interrupted run: nothing was done to it now, and -v names what is done.
+            alreadyCopied++;
+            return;
+        }
         if (file.outcome() == FileReport.Outcome.COPIED_NOT_DURABLE) {
             notDurable = true;
         }
@@ -229,9 +239,11 @@ final class Run implements Events {
         long totalNanos = System.nanoTime() - stats.originNanos();
         if (invocation.verbosity() == Invocation.Verbosity.VERBOSE) {
             double seconds = totalNanos / 1e9;
-            print(String.format(Locale.ROOT, "mcp: %d files, %s in %.2f s (%s/s), %d workers, %d chunks re-copied%s", files,
+            print(String.format(Locale.ROOT, "mcp: %d files, %s in %.2f s (%s/s), %d workers, %d chunks re-copied%s%s", files,
                     ProgressLine.size(bytes), seconds, ProgressLine.size((long) (bytes / Math.max(seconds, 1e-9))),
-                    stats.workers(), recopied, failed.isEmpty() && operandErrors.isEmpty() ? ""
+                    stats.workers(), recopied, resumedBytes == 0 && alreadyCopied == 0 ? ""
+                            : String.format(Locale.ROOT, ", resumed: %s reused, %d files already copied",
+                                    ProgressLine.size(resumedBytes), alreadyCopied), failed.isEmpty() && operandErrors.isEmpty() ? ""
                             : String.format(Locale.ROOT, ", %d failed", failed.size() + operandErrors.size())));
         }
         if (invocation.json()) {
@@ -253,6 +265,8 @@ final class Run implements Events {
         json.append(",\"bytes_per_second\":").append(totalNanos <= 0 ? 0 : (long) (bytes / (totalNanos / 1e9)));
         json.append(",\"workers\":").append(stats.workers());
         json.append(",\"recopied_chunks\":").append(recopied);
+        json.append(",\"resumed_bytes\":").append(resumedBytes);
+        json.append(",\"already_copied\":").append(alreadyCopied);
         json.append(",\"phases_ms\":{\"startup\":").append(millis(startupNanos));
         for (Stats.Phase phase : Stats.Phase.values()) {
             json.append(",\"").append(phase.name().toLowerCase(Locale.ROOT)).append("\":").append(millis(stats.nanos(phase)));

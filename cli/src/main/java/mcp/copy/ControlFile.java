@@ -10,9 +10,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.FileStatus;
 import mcp.nativebridge.Mapping;
 import mcp.nativebridge.NativeFile;
+import mcp.nativebridge.Posix;
 
 /**
  * The control file: the one channel between the coordinator and its workers, mapped
@@ -59,15 +61,36 @@ public final class ControlFile implements AutoCloseable {
 
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
-    /** One file to copy: the coordinator's descriptors of the source and of the temporary file, and the size. */
+    /**
+     * One file to copy: the coordinator's descriptors of the source and of the temporary file, the
+     * size, and the source's times (with its device, inode and size, what a resume checks it by).
+     */
     public record FileEntry(int sourceFd, long sourceDevice, long sourceInode,
-                            int targetFd, long targetDevice, long targetInode, long sizeBytes) {
+                            int targetFd, long targetDevice, long targetInode, long sizeBytes,
+                            long sourceModifiedNanos, long sourceChangedNanos) {
         /** The entry for two files the coordinator holds open. */
         public static FileEntry of(NativeFile source, FileStatus sourceStatus, NativeFile target, FileStatus targetStatus,
                                    long sizeBytes) {
             return new FileEntry(source.descriptor(), sourceStatus.device(), sourceStatus.inode(),
-                    target.descriptor(), targetStatus.device(), targetStatus.inode(), sizeBytes);
+                    target.descriptor(), targetStatus.device(), targetStatus.inode(), sizeBytes,
+                    modifiedNanos(sourceStatus), changedNanos(sourceStatus));
         }
+
+        /** True if {@code source} is the file this entry was made for, unchanged: same device, inode, size and times. */
+        public boolean isSource(FileStatus source) {
+            return source.device() == sourceDevice && source.inode() == sourceInode && source.sizeBytes() == sizeBytes
+                    && modifiedNanos(source) == sourceModifiedNanos && changedNanos(source) == sourceChangedNanos;
+        }
+    }
+
+    /** A file's modification time in nanoseconds since the epoch. */
+    static long modifiedNanos(FileStatus status) {
+        return status.modifiedSeconds() * 1_000_000_000L + status.modifiedNanos();
+    }
+
+    /** A file's status change time in nanoseconds since the epoch. */
+    static long changedNanos(FileStatus status) {
+        return status.changedSeconds() * 1_000_000_000L + status.changedNanos();
     }
 
     private final NativeFile file;
@@ -133,6 +156,7 @@ public final class ControlFile implements AutoCloseable {
         put(RUN_STATE_OFFSET, RUNNING);
         put(METHOD_OFFSET, method.ordinal());
         put(COORDINATOR_PID_OFFSET, ProcessHandle.current().pid());
+        put(COORDINATOR_START_OFFSET, ProcessStart.ticks(ProcessHandle.current().pid()));
         for (int i = 0; i < fileCount; i++) {
             FileEntry entry = files.get(i);
             int row = fileRow(i);
@@ -143,6 +167,8 @@ public final class ControlFile implements AutoCloseable {
             put(row + FILE_TARGET_FD_OFFSET, entry.targetFd());
             put(row + FILE_TARGET_DEVICE_OFFSET, entry.targetDevice());
             put(row + FILE_TARGET_INODE_OFFSET, entry.targetInode());
+            put(row + FILE_SOURCE_MODIFIED_OFFSET, entry.sourceModifiedNanos());
+            put(row + FILE_SOURCE_CHANGED_OFFSET, entry.sourceChangedNanos());
             put(row + FILE_FIRST_CHUNK_OFFSET, -1);
         }
         for (int i = 0; i < chunkCount; i++) {
@@ -241,6 +267,58 @@ public final class ControlFile implements AutoCloseable {
         return get(COORDINATOR_PID_OFFSET);
     }
 
+    /** When the coordinator started, in clock ticks since boot ({@link ProcessStart}). */
+    public long coordinatorStart() {
+        return get(COORDINATOR_START_OFFSET);
+    }
+
+    /**
+     * Checks what a resume relies on beyond the header {@link #open} checks: the page size is this
+     * machine's, every file row's chunks and every chunk row lie within the file, each chunk of one
+     * file is page-aligned and within its file, and every state is one this layout knows.
+     *
+     * @return what is wrong, or null if nothing is
+     */
+    public String damage() {
+        if (pageSize() != Posix.pageSize()) {
+            return "page size " + pageSize();
+        }
+        for (int file = 0; file < fileCount; file++) {
+            long first = fileFirstChunk(file);
+            long count = fileChunkCount(file);
+            if (fileSize(file) < 0 || count < 0 || count > 0 && (first < 0 || first + count > chunkCount)) {
+                return "file row " + file;
+            }
+        }
+        for (int chunk = 0; chunk < chunkCount; chunk++) {
+            int row = chunkRow(chunk);
+            long first = get(row + CHUNK_FILE_OFFSET);
+            long files = get(row + CHUNK_FILE_COUNT_OFFSET);
+            long offset = get(row + CHUNK_OFFSET_OFFSET);
+            long length = get(row + CHUNK_LENGTH_OFFSET);
+            long state = chunkState(chunk);
+            if (first < 0 || files < 1 || first + files > fileCount || length <= 0 || state > FAILED
+                    || files == 1 && (offset < 0 || offset % pageSize() != 0 || offset + length > fileSize((int) first))) {
+                return "chunk row " + chunk;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Makes the chunk's row durable, after {@link #markDone}: the journal a resume reads. The
+     * chunk's bytes were synced before it was marked done, so a row that says done on the device
+     * never comes before the bytes it vouches for.
+     */
+    public void journal(int chunk) throws ErrnoException {
+        mapping.sync(chunkRow(chunk), CHUNK_LENGTH);
+    }
+
+    /** Makes the whole control file durable. */
+    public void sync() throws ErrnoException {
+        mapping.sync();
+    }
+
     // Run state.
 
     public boolean isRunning() {
@@ -258,7 +336,31 @@ public final class ControlFile implements AutoCloseable {
         int row = fileRow(file);
         return new FileEntry((int) get(row + FILE_SOURCE_FD_OFFSET), get(row + FILE_SOURCE_DEVICE_OFFSET),
                 get(row + FILE_SOURCE_INODE_OFFSET), (int) get(row + FILE_TARGET_FD_OFFSET),
-                get(row + FILE_TARGET_DEVICE_OFFSET), get(row + FILE_TARGET_INODE_OFFSET), get(row + FILE_SIZE_OFFSET));
+                get(row + FILE_TARGET_DEVICE_OFFSET), get(row + FILE_TARGET_INODE_OFFSET), get(row + FILE_SIZE_OFFSET),
+                get(row + FILE_SOURCE_MODIFIED_OFFSET), get(row + FILE_SOURCE_CHANGED_OFFSET));
+    }
+
+    /**
+     * Records that the file's copy was renamed over its destination, which now has {@code target}'s
+     * times: a resumed tree skips the file while the destination keeps them. Made durable by
+     * {@link #sync}.
+     */
+    public void committed(int file, FileStatus target) {
+        int row = fileRow(file);
+        put(row + FILE_COMMITTED_CHANGED_OFFSET, changedNanos(target));
+        LONG.setRelease(buffer, row + FILE_COMMITTED_MODIFIED_OFFSET, modifiedNanos(target));
+    }
+
+    /**
+     * True if the file's copy was renamed over its destination, and {@code target} (the
+     * destination now) is that copy, untouched since: the same inode, size and times.
+     */
+    public boolean isCommittedAs(int file, FileStatus target) {
+        int row = fileRow(file);
+        long modified = (long) LONG.getAcquire(buffer, row + FILE_COMMITTED_MODIFIED_OFFSET);
+        return modified != 0 && target.isRegularFile() && target.device() == get(row + FILE_TARGET_DEVICE_OFFSET)
+                && target.inode() == get(row + FILE_TARGET_INODE_OFFSET) && target.sizeBytes() == get(row + FILE_SIZE_OFFSET)
+                && modifiedNanos(target) == modified && changedNanos(target) == get(row + FILE_COMMITTED_CHANGED_OFFSET);
     }
 
     public long fileSize(int file) {
@@ -356,6 +458,12 @@ public final class ControlFile implements AutoCloseable {
     public void markDone(int chunk, long crc32c) {
         LONG.setRelease(buffer, chunkRow(chunk) + CHUNK_CRC_OFFSET, crc32c);
         transition(chunk, CLAIMED, DONE);
+    }
+
+    /** Marks a pending chunk done before any copier starts: its bytes, checked against {@code crc32c}, are already in the copy. */
+    public void markResumed(int chunk, long crc32c) {
+        LONG.setRelease(buffer, chunkRow(chunk) + CHUNK_CRC_OFFSET, crc32c);
+        transition(chunk, PENDING, DONE);
     }
 
     public void markFailed(int chunk) {

@@ -10,7 +10,7 @@ package mcp.copy;
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
  *   | magic  |version |pageSize| chunks | slots  | files  |runState| method | header
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   | coord  |                    (padding to 128)                          |
+ *   | coord  | start  |                (padding to 128)                     |
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
  *   |  pid   |heartbt | copied | state  |            error                 | slot x slots
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
@@ -20,9 +20,11 @@ package mcp.copy;
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
  *   |  size  | src fd |src dev |src ino | tmp fd |tmp dev |tmp ino |1st chnk| file row x files
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   | chunks | state  |        error (kind, errno, chunk, message length,  |
+ *   | chunks | state  |src mtim|src ctim|dst mtim|dst ctim|  error (kind,   |
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
- *   |                  message)                  |      (padding)          |
+ *   |        errno, chunk, message length, message)                        |
+ *   +--------+--------+--------+--------+--------+--------+--------+--------+
+ *   |  ...message)    |                     (padding)                      |
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
  *   | file   | offset | length | state  |attempts| crc32c | files  | (pad)  | chunk row x chunks
  *   +--------+--------+--------+--------+--------+--------+--------+--------+
@@ -32,12 +34,19 @@ package mcp.copy;
  * compare-and-set accesses are atomic across processes sharing the pages. Records are multiples of
  * 64 bytes (a cache line) so that processes updating neighbouring rows do not contend. Each offset
  * is derived from the one before it.
+ *
+ * <p>The file is also the run's journal, read by a later {@code mcp --resume} after the run was
+ * interrupted: the sources' identities (device, inode, size, times) say whether a source is still
+ * the one copied; a chunk row that says done, with its checksum, says that the chunk's bytes were
+ * on the device before the row was written (and the row is synced after it); a file row's
+ * committed times say that the copy was renamed over its destination, and what the destination's
+ * times were then.
  */
 public final class ControlLayout {
     /** "MCPCTRL\0" in ASCII, read as a big-endian long. */
     public static final long MAGIC = 0x4D43504354524C00L;
     /** Changes whenever the layout below changes. */
-    public static final long LAYOUT_VERSION = 6;
+    public static final long LAYOUT_VERSION = 7;
 
     /** A cache line: every record is a multiple of it. */
     public static final int RECORD_LENGTH = 64;
@@ -61,6 +70,8 @@ public final class ControlLayout {
     public static final int METHOD_OFFSET = RUN_STATE_OFFSET + Long.BYTES;
     /** Process id of the coordinator: workers exit when it is gone, and reach files through its descriptors. */
     public static final int COORDINATOR_PID_OFFSET = METHOD_OFFSET + Long.BYTES;
+    /** When the coordinator started ({@link ProcessStart}): with its pid, tells a live run from a dead one. */
+    public static final int COORDINATOR_START_OFFSET = COORDINATOR_PID_OFFSET + Long.BYTES;
     public static final int HEADER_LENGTH = 2 * RECORD_LENGTH;
 
     // An error record, within a slot or a file row: why a copier failed.
@@ -121,8 +132,16 @@ public final class ControlLayout {
     public static final int FILE_CHUNK_COUNT_OFFSET = FILE_FIRST_CHUNK_OFFSET + Long.BYTES;
     /** 0 while the file may still be copied, or failed: copying it failed and the error record says why. */
     public static final int FILE_STATE_OFFSET = FILE_CHUNK_COUNT_OFFSET + Long.BYTES;
+    /** The source's modification time when the copy was planned, in nanoseconds since the epoch. */
+    public static final int FILE_SOURCE_MODIFIED_OFFSET = FILE_STATE_OFFSET + Long.BYTES;
+    /** The source's status change time when the copy was planned, in nanoseconds since the epoch. */
+    public static final int FILE_SOURCE_CHANGED_OFFSET = FILE_SOURCE_MODIFIED_OFFSET + Long.BYTES;
+    /** 0, or once the copy was renamed over its destination, the destination's modification time then. */
+    public static final int FILE_COMMITTED_MODIFIED_OFFSET = FILE_SOURCE_CHANGED_OFFSET + Long.BYTES;
+    /** The destination's status change time when the copy was renamed over it, once it was. */
+    public static final int FILE_COMMITTED_CHANGED_OFFSET = FILE_COMMITTED_MODIFIED_OFFSET + Long.BYTES;
     /** Why copying the file failed, once it has: an error record. */
-    public static final int FILE_ERROR_OFFSET = FILE_STATE_OFFSET + Long.BYTES;
+    public static final int FILE_ERROR_OFFSET = FILE_COMMITTED_CHANGED_OFFSET + Long.BYTES;
     public static final int FILE_LENGTH = records(FILE_ERROR_OFFSET + ERROR_LENGTH);
 
     // Chunk row, one per chunk, after the file rows.

@@ -96,6 +96,7 @@ public final class Coordinator {
     private final boolean verifyMedia;
     private final Optional<CopyMethod> method;
     private final Stats stats;
+    private final Leftovers leftovers;
     private final WorkerBudget budget = WorkerBudget.ofThisMachine();
     /** Whether the regular files of a device (by {@link FileStatus#device}) map and say their size: see {@link #streams}. */
     private final Map<Long, Boolean> mappableDevices = new HashMap<>();
@@ -114,9 +115,12 @@ public final class Coordinator {
      * @param method how chunks are copied, or empty to choose by the copy's file system
      *        ({@link CopyMethod#forFileSystem})
      * @param stats told of each phase from {@link Stats.Phase#PLAN} on, and of what is copied how
+     * @param resume resume from what interrupted runs left ({@code --resume}), and keep what an
+     *        interrupted run leaves, instead of removing both
      */
     public Coordinator(WorkerLauncher launcher, int processes, long chunkBytes, boolean verifyMedia,
-            Optional<CopyMethod> method, Stats stats) {
+            Optional<CopyMethod> method, Stats stats, boolean resume) {
+        this.leftovers = new Leftovers(resume);
         this.launcher = launcher;
         this.processes = processes;
         this.chunkBytes = chunkBytes;
@@ -146,7 +150,18 @@ public final class Coordinator {
                 } else if (streams(request)) {
                     reports[i] = copyStreamed(request, events, preserve);
                 } else {
-                    planned.add(new Planned(i, request));
+                    Leftovers.Found found = leftovers.find(request);
+                    if (found instanceof Leftovers.Committed) {
+                        long size = request.sourceStatus().sizeBytes();
+                        reports[i] = new FileReport(request.sourceName(), request.targetName(),
+                                FileReport.Outcome.ALREADY_COPIED, size, 0, null, FileReport.Type.FILE, size);
+                    } else if (found instanceof Leftovers.Refused) {
+                        reports[i] = FileReport.failed(((Leftovers.Refused) found).failure());
+                    } else {
+                        Planned file = new Planned(i, request);
+                        file.partial = found instanceof Leftovers.Partial ? (Leftovers.Partial) found : null;
+                        planned.add(file);
+                    }
                 }
             } catch (CopyException e) {
                 reports[i] = FileReport.failed(e.failure());
@@ -166,6 +181,19 @@ public final class Coordinator {
             }
         }
         return List.of(reports);
+    }
+
+    /** What interrupted runs left beside this run's destinations, and this run's journals. */
+    Leftovers leftovers() {
+        return leftovers;
+    }
+
+    /**
+     * True if a file of this size is copied in chunks that a resume can reuse: a smaller one is
+     * copied whole in a batch, not synced on its own (see {@link Worker}), and copied again.
+     */
+    static boolean resumesByChunk(long sizeBytes) {
+        return sizeBytes > BATCH_FILE_MAX_BYTES;
     }
 
     /** What this run measures of itself, for the engine's phases. */
@@ -243,6 +271,11 @@ public final class Coordinator {
         /** Its row in the control file, or -1 if it has no data to copy. */
         int row = -1;
         int recopied;
+        /** What an interrupted run left of its copy, to resume from, or null. */
+        Leftovers.Partial partial;
+        /** Of a resumed file: the checksum of each chunk found done and intact, by offset. */
+        Map<Long, Long> reusable = Map.of();
+        long resumedBytes;
         Failure failure;
         FileReport.Outcome outcome;
 
@@ -271,7 +304,8 @@ public final class Coordinator {
 
         FileReport report() {
             return failure != null ? FileReport.failed(failure)
-                    : new FileReport(request.sourceName(), request.targetName(), outcome, dataBytes, recopied, null);
+                    : new FileReport(request.sourceName(), request.targetName(), outcome, dataBytes, recopied, null,
+                            FileReport.Type.FILE, resumedBytes);
         }
     }
 
@@ -294,7 +328,11 @@ public final class Coordinator {
             for (Planned file : planned) {
                 if (file.ok()) {
                     try {
-                        file.scratch = round.create(file.request);
+                        file.scratch = file.partial != null ? round.adopt(file.request, file.partial) : null;
+                        if (file.scratch == null) {
+                            file.partial = null;
+                            file.scratch = round.create(file.request);
+                        }
                         prepare(file);
                     } catch (CopyException e) {
                         file.fail(e);
@@ -325,7 +363,7 @@ public final class Coordinator {
      * for the exit instead of reporting the errors that stopping the workers causes.
      */
     private <T, E extends Exception> T inRound(Events events, RoundWork<T, E> work) throws E {
-        Round round = Round.start(events);
+        Round round = Round.start(events, leftovers);
         try {
             return work.run(round);
         } catch (Exception e) {
@@ -408,7 +446,8 @@ public final class Coordinator {
                 batchBytes = 0;
             }
             try {
-                chunks.addAll(ChunkPlan.split(row, file.extents, chunk, pageSize));
+                chunks.addAll(file.partial != null ? resumedChunks(file.partial, row)
+                        : ChunkPlan.split(row, file.extents, chunk, pageSize));
             } catch (IllegalArgumentException e) {
                 file.fail(Failure.of(Failure.Kind.CHUNK_SIZE, file.request.sourceName(), file.request.targetName(),
                         e.getMessage(), false));
@@ -418,6 +457,49 @@ public final class Coordinator {
             chunks.add(batchChunk(batchFirst, batchFiles, batchBytes));
         }
         return chunks;
+    }
+
+    /** The chunks of a resumed file: those of its interrupted copy, so that its journal's rows apply as they are. */
+    private static List<Chunk> resumedChunks(Leftovers.Partial partial, int row) {
+        ControlFile journal = partial.journal();
+        List<Chunk> chunks = new ArrayList<>();
+        int first = journal.fileFirstChunk(partial.row());
+        for (int old = first; old < first + journal.fileChunkCount(partial.row()); old++) {
+            Chunk chunk = journal.chunk(old);
+            chunks.add(new Chunk(row, chunk.offset(), chunk.lengthBytes()));
+        }
+        return chunks;
+    }
+
+    /**
+     * Reads back each chunk of a resumed file that its journal says was done, and keeps those
+     * whose bytes still have the checksum it recorded: a chunk whose bytes never reached the
+     * device (a power cut), or were changed since, is copied again.
+     */
+    private static void checkResumed(Planned file, Events events) {
+        ControlFile journal = file.partial.journal();
+        int row = file.partial.row();
+        Map<Long, Long> reusable = new HashMap<>();
+        int first = journal.fileFirstChunk(row);
+        for (int old = first; old < first + journal.fileChunkCount(row); old++) {
+            if (journal.chunkState(old) != ControlFile.DONE) {
+                continue;
+            }
+            Chunk chunk = journal.chunk(old);
+            try {
+                long crc = Verifier.crc32c(file.scratch.part, chunk.offset(), chunk.lengthBytes());
+                if (crc == journal.chunkCrc(old)) {
+                    reusable.put(chunk.offset(), crc);
+                    file.resumedBytes += chunk.lengthBytes();
+                    continue;
+                }
+            } catch (ErrnoException e) {
+                // Unreadable: copied again, which rewrites it.
+            }
+            file.recopied++;
+        }
+        file.reusable = reusable;
+        events.warning(new Events.Warning(Events.Warning.Kind.RESUMED, file.request.targetName(), 0, file.resumedBytes, 0));
     }
 
     /** A batch, or for one file alone, an ordinary chunk of all of it. */
@@ -439,10 +521,16 @@ public final class Coordinator {
         if (chunks.isEmpty()) {
             return;
         }
-        long dataBytes = chunks.stream().mapToLong(Chunk::lengthBytes).sum();
+        for (Planned file : withData) {
+            if (file.partial != null && file.ok()) {
+                checkResumed(file, events);
+            }
+        }
+        List<Chunk> pending = chunks.stream().filter(chunk -> reusedCrc(withData, chunk) == null).toList();
+        long dataBytes = pending.stream().mapToLong(Chunk::lengthBytes).sum();
         boolean inProcess = processes == 1 || dataBytes <= IN_PROCESS_MAX_BYTES;
         // Copying processes, the coordinator among them: slot 0 is its own.
-        int workers = inProcess ? 1 : Math.min(processes, chunks.size());
+        int workers = inProcess ? 1 : Math.min(processes, pending.size());
         if (workers > budget.limit()) {
             if (budget.boundByMemory(workers)) {
                 events.workersLimited(processes, budget.limit(), budget.reason());
@@ -464,8 +552,21 @@ public final class Coordinator {
             }
             CopyMethod using = method.isPresent() ? method.get() : CopyMethod.forFileSystem(first.scratch.part.fileSystemType());
             stats.method(using);
-            try (ControlFile control = ControlFile.create(round.createControl(first.request), rows, chunks, workers, pageSize,
-                    using); Live shown = new Live(control, round)) {
+            ControlFile control = round.journal(ControlFile.create(round.createControl(first.request), rows, chunks, workers,
+                    pageSize, using));
+            boolean journalled = false;
+            for (int index = 0; index < chunks.size(); index++) {
+                Long crc = reusedCrc(withData, chunks.get(index));
+                if (crc != null) {
+                    control.markResumed(index, crc);
+                }
+                journalled |= resumesByChunk(withData.get(chunks.get(index).fileIndex()).sizeBytes());
+            }
+            if (journalled) {
+                // The journal's header and rows on the device before any chunk is said done in it.
+                control.sync();
+            }
+            try (Live shown = new Live(control, round)) {
                 for (int attempt = 1; ; attempt++) {
                     stats.enter(Stats.Phase.SPAWN);
                     try {
@@ -525,6 +626,11 @@ public final class Coordinator {
             failAll(withData, Failure.of(Failure.Kind.COPY, first.request.sourceName(), first.request.targetName(),
                     e.getMessage(), false));
         }
+    }
+
+    /** The checksum of {@code chunk}'s bytes if a resume found them in the copy already, or null. */
+    private static Long reusedCrc(List<Planned> withData, Chunk chunk) {
+        return chunk.isBatch() ? null : withData.get(chunk.fileIndex()).reusable.get(chunk.offset());
     }
 
     /** Shows the control file to {@link #bytesInFlight} while it is mapped. */
@@ -851,6 +957,7 @@ public final class Coordinator {
                 }
             }
         }
+        round.journalCommits(good);
         Map<NativeFile, List<Planned>> byDirectory = new IdentityHashMap<>();
         for (Planned file : good) {
             if (file.ok()) {
@@ -910,6 +1017,9 @@ public final class Coordinator {
      */
     private static final class Round {
         private final Events events;
+        private final Leftovers leftovers;
+        /** The round's control file, once created: closed when the round is over, or kept as a journal. */
+        private ControlFile journal;
         private final List<Scratch> scratches = new ArrayList<>();
         private final List<WorkerProcess> workers = new ArrayList<>();
         private final Thread hook;
@@ -919,13 +1029,14 @@ public final class Coordinator {
         private FileStatus controlStatus;
         private boolean interrupted;
 
-        private Round(Events events) {
+        private Round(Events events, Leftovers leftovers) {
             this.events = events;
+            this.leftovers = leftovers;
             this.hook = new Thread(this::interrupt, "mcp-interrupted");
         }
 
-        static Round start(Events events) {
-            Round round = new Round(events);
+        static Round start(Events events, Leftovers leftovers) {
+            Round round = new Round(events, leftovers);
             Runtime.getRuntime().addShutdownHook(round.hook);
             return round;
         }
@@ -957,6 +1068,52 @@ public final class Coordinator {
             return file;
         }
 
+        /**
+         * Takes over the temporary copy an interrupted run left, under a new name of this run's
+         * (so that no other run takes it for a dead run's), checking that it is still that file.
+         *
+         * @return the copy, or null if it could not be taken over: the file is then copied afresh
+         */
+        Scratch adopt(CopyRequest request, Leftovers.Partial partial) {
+            Scratch scratch = Scratch.adopt(request, partial);
+            if (scratch != null) {
+                synchronized (this) {
+                    scratches.add(scratch);
+                }
+            }
+            return scratch;
+        }
+
+        /** The round's control file, closed with the round. */
+        synchronized ControlFile journal(ControlFile control) {
+            journal = control;
+            return control;
+        }
+
+        /**
+         * With {@code --resume}, records in the journal which copies were renamed over their
+         * destinations, and makes it durable: a resume of the run skips them.
+         */
+        void journalCommits(List<Planned> files) {
+            ControlFile control;
+            synchronized (this) {
+                control = journal;
+            }
+            if (!leftovers.resumes() || control == null) {
+                return;
+            }
+            for (Planned file : files) {
+                if (file.row >= 0 && file.scratch.committedAs != null) {
+                    control.committed(file.row, file.scratch.committedAs);
+                }
+            }
+            try {
+                control.sync();
+            } catch (ErrnoException e) {
+                // A resume copies them again.
+            }
+        }
+
         synchronized void started(WorkerProcess worker) {
             workers.add(worker);
             if (interrupted) {
@@ -985,10 +1142,37 @@ public final class Coordinator {
                 }
                 interrupted = true;
             }
+            if (leftovers.resumes()) {
+                keepForResume();
+                return;
+            }
             // The files are removed but not closed: the coordinator's own copy may still be
             // writing through their descriptors, and a descriptor closed under it could be
             // reused by the time it writes. The exit closes them.
             discard(false);
+        }
+
+        /**
+         * Interrupted with {@code --resume}: stops the workers and leaves the copies and the
+         * journal where they are, the journal made durable, for the resume.
+         */
+        private synchronized void keepForResume() {
+            stopWorkers();
+            if (journal != null) {
+                try {
+                    journal.sync();
+                } catch (ErrnoException e) {
+                    // What reached the device is what the resume trusts; the rest is copied again.
+                }
+            }
+        }
+
+        private void stopWorkers() {
+            workers.forEach(WorkerProcess::kill);
+            for (WorkerProcess worker : workers) {
+                worker.process.onExit().join();
+            }
+            workers.clear();
         }
 
         /**
@@ -1009,8 +1193,18 @@ public final class Coordinator {
             }
         }
 
-        /** Discards what is left and takes the shutdown hook away: the round is over. */
+        /**
+         * Discards what is left and takes the shutdown hook away: the round is over. With
+         * {@code --resume}, its control file is kept as the run's journal until the run ends.
+         */
         void finish() {
+            synchronized (this) {
+                if (leftovers.resumes() && journal != null && !interrupted) {
+                    leftovers.keep(controlDirectory, controlName, controlStatus, journal);
+                    journal = null;
+                    control = null;
+                }
+            }
             discard(true);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -1024,18 +1218,30 @@ public final class Coordinator {
          * each only if its name still is the file mcp created.
          */
         synchronized void discard(boolean close) {
-            workers.forEach(WorkerProcess::kill);
-            for (WorkerProcess worker : workers) {
-                worker.process.onExit().join();
-            }
-            workers.clear();
+            stopWorkers();
             for (Scratch scratch : scratches) {
                 scratch.discard(events, close);
             }
             scratches.clear();
             if (control != null) {
-                Scratch.remove(controlDirectory, controlName, controlStatus, close ? control : null, events);
+                Scratch.remove(controlDirectory, controlName, controlStatus, null, events);
+                if (close) {
+                    closeControl();
+                }
                 control = null;
+            }
+        }
+
+        private void closeControl() {
+            try {
+                if (journal != null) {
+                    journal.close();
+                    journal = null;
+                } else {
+                    control.close();
+                }
+            } catch (IOException e) {
+                // Nothing in it mattered any more.
             }
         }
     }
@@ -1048,6 +1254,8 @@ public final class Coordinator {
         final FileStatus partStatus;
         /** True once renamed over the destination. */
         volatile boolean committed;
+        /** The destination once the copy was renamed over it. */
+        FileStatus committedAs;
         private boolean discarded;
 
         private Scratch(CopyRequest request, String name, NativeFile part, FileStatus partStatus) {
@@ -1055,6 +1263,28 @@ public final class Coordinator {
             this.name = name;
             this.part = part;
             this.partStatus = partStatus;
+        }
+
+        /** The temporary copy an interrupted run left, under a new name of this run's, or null if it could not be taken over. */
+        static Scratch adopt(CopyRequest request, Leftovers.Partial partial) {
+            String name = ScratchName.of(request.leaf(), ScratchName.PART);
+            try {
+                NativeFile.renameNoReplace(partial.directory(), partial.name(), request.directory(), name);
+            } catch (ErrnoException e) {
+                return null;
+            }
+            try {
+                NativeFile part = NativeFile.open(request.directory(), name, 0, NativeFile.Open.READ_WRITE,
+                        NativeFile.Open.NO_FOLLOW);
+                FileStatus status = part.status();
+                if (status.isSameFile(partial.status())) {
+                    return new Scratch(request, name, part, status);
+                }
+                part.close();
+            } catch (ErrnoException e) {
+                // Someone else's file now has the name: leave it.
+            }
+            return null;
         }
 
         static Scratch create(CopyRequest request) throws CopyException {
@@ -1092,21 +1322,28 @@ public final class Coordinator {
                 }
                 NativeFile.rename(request.directory(), name, request.directory(), request.leaf());
                 committed = true;
-                if (!isOurs(request.directory(), request.leaf(), partStatus)) {
+                FileStatus now = statusIfAny(request.directory(), request.leaf());
+                if (now == null || !now.isSameFile(partStatus)) {
                     throw new CopyException(Failure.of(Failure.Kind.TARGET_REPLACED, request.sourceName(), target,
                             (String) null, false));
                 }
+                committedAs = now;
             } catch (ErrnoException e) {
                 throw new CopyException(Failure.of(Failure.Kind.REPLACE, request.sourceName(), target, e, !committed), e);
             }
         }
 
         private static boolean isOurs(NativeFile directory, String name, FileStatus ours) throws ErrnoException {
+            FileStatus status = statusIfAny(directory, name);
+            return status != null && status.isSameFile(ours);
+        }
+
+        private static FileStatus statusIfAny(NativeFile directory, String name) throws ErrnoException {
             try {
-                return NativeFile.status(directory, name, false).isSameFile(ours);
+                return NativeFile.status(directory, name, false);
             } catch (ErrnoException e) {
                 if (e.errno() == ErrnoException.ENOENT) {
-                    return false;
+                    return null;
                 }
                 throw e;
             }
@@ -1122,12 +1359,8 @@ public final class Coordinator {
 
         /** Removes {@code name} from {@code directory} if it still is {@code ours} (null: leave it), and closes {@code file} (if not null). */
         static void remove(NativeFile directory, String name, FileStatus ours, NativeFile file, Events events) {
-            try {
-                if (ours != null && isOurs(directory, name, ours)) {
-                    NativeFile.unlink(directory, name);
-                }
-            } catch (ErrnoException e) {
-                events.warning(new Events.Warning(Events.Warning.Kind.SCRATCH_NOT_REMOVED, name, e.errno()));
+            if (ours != null) {
+                StaleScratch.removeIfSame(directory, name, ours, null, events);
             }
             try {
                 if (file != null) {

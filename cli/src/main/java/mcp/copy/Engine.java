@@ -126,21 +126,23 @@ public final class Engine {
         }
         bytesTotal = total;
         entriesTotal = entries.stream().filter(entry -> !(entry instanceof Entry.Leave)).count();
-        removeStaleScratch(plan, counting);
+        scanDestinations(plan, counting);
         Runner runner = new Runner(counting);
         for (Entry entry : entries) {
             runner.run(entry);
         }
         lastRound = true;
         runner.flush();
+        coordinator.leftovers().finish(counting);
         return List.copyOf(reports);
     }
 
     /**
-     * Removes what dead runs left beside the destinations of the plan's files and links, each
-     * directory listed once (a tree's directories are cleaned as they are entered).
+     * Looks for what dead runs left beside the destinations of the plan's files and links, each
+     * directory listed once (a tree's directories as they are entered): removed, or with
+     * {@code --resume}, kept to resume from ({@link Leftovers}).
      */
-    private static void removeStaleScratch(Plan plan, Events events) {
+    private void scanDestinations(Plan plan, Events events) {
         Map<NativeFile, Set<String>> leaves = new IdentityHashMap<>();
         for (Plan.Item item : plan.items()) {
             if (item instanceof Plan.File) {
@@ -156,7 +158,7 @@ public final class Engine {
                 leaves.computeIfAbsent(tree.targetDirectory(), directory -> new HashSet<>()).add(tree.leaf());
             }
         }
-        leaves.forEach((directory, names) -> StaleScratch.remove(directory, directory.name(), names, events));
+        leaves.forEach((directory, names) -> coordinator.leftovers().scan(directory, directory.name(), names, events));
     }
 
     /** Keeps the report, counts what is done for the progress line, and passes each event on. */
@@ -503,7 +505,7 @@ public final class Engine {
                         NativeFile.Open.NO_FOLLOW);
                 if (!dir.created) {
                     // A directory copied into before may hold what a dead run left.
-                    StaleScratch.remove(dir.target, dir.targetName, null, events);
+                    coordinator.leftovers().scan(dir.target, dir.targetName, null, events);
                 }
                 // Told when made, as cp -v tells it, before the entries in it.
                 events.fileDone(new FileReport(dir.sourceName, dir.targetName, FileReport.Outcome.COPIED, 0, 0, null,

@@ -53,7 +53,12 @@ public interface Events {
             /** A temporary file of mcp's could not be removed; {@code name} is its name in DEST's directory. */
             SCRATCH_NOT_REMOVED,
             /** A scratch file ({@code name}, of {@code bytes}) left by a run that died ({@code pid}) was removed. */
-            STALE_SCRATCH_REMOVED
+            STALE_SCRATCH_REMOVED,
+            /**
+             * A copy resumes from what an interrupted run left: {@code name} is its destination,
+             * {@code bytes} the bytes of it found copied and checked, not copied again.
+             */
+            RESUMED
         }
 
         /** A warning about a file, for a call that failed with {@code errno}. */

@@ -65,7 +65,13 @@ public record Failure(Kind kind, String source, String target, String call, int 
         /** A file that is not a directory is in the way of a directory's copy. */
         OVERWRITE_NON_DIRECTORY,
         /** The destination has other hard links, which a replacement by rename would leave with the old content; detail: how many. */
-        DEST_HARD_LINKED
+        DEST_HARD_LINKED,
+        /** With --resume: another mcp, still running, is copying to the destination; detail: its pid. */
+        RESUME_LIVE,
+        /** With --resume: the source is not the file the interrupted copy was made of (size or times differ). */
+        RESUME_SOURCE_CHANGED,
+        /** With --resume: the interrupted copy's control file cannot be trusted; detail: its name and why. */
+        RESUME_DAMAGED
     }
 
     /** A failure of {@code kind} caused by {@code e}: its call and errno. */

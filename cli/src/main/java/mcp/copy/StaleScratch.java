@@ -39,22 +39,48 @@ public final class StaleScratch {
             if (parsed == null || destinations != null && destinations.stream().noneMatch(parsed::isFor) || parsed.isLive()) {
                 continue;
             }
-            String shown = shownAs.equals(".") ? name : shownAs.endsWith("/") ? shownAs + name : shownAs + "/" + name;
+            FileStatus status;
             try {
-                FileStatus status = NativeFile.status(directory, name, false);
-                if (status.isDirectory()) {
-                    continue;
-                }
-                NativeFile.unlink(directory, name);
-                removed++;
-                events.warning(new Events.Warning(Events.Warning.Kind.STALE_SCRATCH_REMOVED, shown, 0, status.sizeBytes(),
-                        parsed.pid()));
+                status = NativeFile.status(directory, name, false);
             } catch (ErrnoException e) {
-                if (e.errno() != ErrnoException.ENOENT) {
-                    events.warning(new Events.Warning(Events.Warning.Kind.SCRATCH_NOT_REMOVED, shown, e.errno()));
-                }
+                continue;
+            }
+            if (!status.isDirectory() && removeIfSame(directory, name, status, new Events.Warning(
+                    Events.Warning.Kind.STALE_SCRATCH_REMOVED, shown(shownAs, name), 0, status.sizeBytes(), parsed.pid()), events)) {
+                removed++;
             }
         }
         return removed;
+    }
+
+    /** {@code name} in the directory messages name {@code shownAs}, as messages name it. */
+    static String shown(String shownAs, String name) {
+        return shownAs.equals(".") ? name : shownAs.endsWith("/") ? shownAs + name : shownAs + "/" + name;
+    }
+
+    /**
+     * Removes {@code name} from {@code directory} if it still is the file {@code expected}: another
+     * user who can write the directory may have put something else under the name since. Tells
+     * {@code events} of {@code removed} (if not null) once it is gone, and of a removal that failed.
+     *
+     * @return true if this call removed it
+     */
+    static boolean removeIfSame(NativeFile directory, String name, FileStatus expected, Events.Warning removed, Events events) {
+        try {
+            if (!NativeFile.status(directory, name, false).isSameFile(expected)) {
+                return false;
+            }
+            NativeFile.unlink(directory, name);
+            if (removed != null) {
+                events.warning(removed);
+            }
+            return true;
+        } catch (ErrnoException e) {
+            if (e.errno() != ErrnoException.ENOENT) {
+                events.warning(new Events.Warning(Events.Warning.Kind.SCRATCH_NOT_REMOVED,
+                        removed == null ? name : removed.name(), e.errno()));
+            }
+            return false;
+        }
     }
 }

@@ -57,6 +57,9 @@ final class Worker implements AutoCloseable {
                 // Before the chunk counts as done: once the last one is, the coordinator reads the times.
                 control.addChunkNanos(slot, System.nanoTime() - progress.began - progress.syncNanos, progress.syncNanos);
                 control.markDone(chunk, crc);
+                if (!range.isBatch()) {
+                    journal(chunk);
+                }
             } catch (StopRequested e) {
                 return;
             }
@@ -112,6 +115,19 @@ final class Worker implements AutoCloseable {
             }
         }
         return any ? crc.getValue() : -1;
+    }
+
+    /**
+     * Makes the done chunk's row durable, for a resume to read. A batch is not journalled: its
+     * bytes are not synced before it is marked done, and a resume copies batches again. A row
+     * that fails to sync is only a chunk a resume copies again.
+     */
+    private void journal(int chunk) {
+        try {
+            control.journal(chunk);
+        } catch (ErrnoException e) {
+            // The row reaches the device with the next writeback, after the bytes it vouches for.
+        }
     }
 
     private void failed(int file, int chunk, CopyFailure e) {

@@ -27,7 +27,7 @@ class ControlFileTest {
     Path dir;
 
     private static List<ControlFile.FileEntry> oneFile(long size) {
-        return List.of(new ControlFile.FileEntry(3, 0x8_0000_0001L, 1234567, 7, 0x8_0000_0002L, Long.MAX_VALUE, size));
+        return List.of(new ControlFile.FileEntry(3, 0x8_0000_0001L, 1234567, 7, 0x8_0000_0002L, Long.MAX_VALUE, size, 0, 0));
     }
 
     @Test

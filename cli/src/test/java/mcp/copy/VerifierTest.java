@@ -74,7 +74,7 @@ class VerifierTest {
 
     /** A file row: the verifier needs only the chunks and the size. */
     private static ControlFile.FileEntry entry(long size) {
-        return new ControlFile.FileEntry(0, 0, 0, 0, 0, 0, size);
+        return new ControlFile.FileEntry(0, 0, 0, 0, 0, 0, size, 0, 0);
     }
 
     private static List<Integer> mismatches(ControlFile control, Path... copies) throws IOException {

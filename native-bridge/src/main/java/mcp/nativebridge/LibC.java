@@ -47,6 +47,7 @@ final class LibC {
     private static final Function GETXATTR = C.getFunction("getxattr");
     private static final Function FSETXATTR = C.getFunction("fsetxattr");
     private static final Function RENAMEAT = C.getFunction("renameat");
+    private static final Function RENAMEAT2 = C.getFunction("renameat2");
     private static final Function UNLINKAT = C.getFunction("unlinkat");
     private static final Function MMAP = C.getFunction("mmap");
     private static final Function MUNMAP = C.getFunction("munmap");
@@ -172,6 +173,10 @@ final class LibC {
 
     static int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath) {
         return RENAMEAT.invokeInt(new Object[] {olddirfd, oldpath, newdirfd, newpath});
+    }
+
+    static int renameat2(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags) {
+        return RENAMEAT2.invokeInt(new Object[] {olddirfd, oldpath, newdirfd, newpath, flags});
     }
 
     static int unlinkat(int dirfd, byte[] path, int flags) {

@@ -43,6 +43,8 @@ public final class NativeFile implements AutoCloseable {
     /** {@code struct linux_dirent64}: {@code d_ino} at 0, {@code d_off} at 8, then these. */
     private static final int DIRENT_RECLEN_OFFSET = 16;
     private static final int DIRENT_NAME_OFFSET = 19;
+    /** {@code RENAME_NOREPLACE} of renameat2(2), the same on every architecture. */
+    private static final int RENAME_NOREPLACE = 1;
 
     private final String name;
     private int fd;
@@ -121,6 +123,15 @@ public final class NativeFile implements AutoCloseable {
     public static void rename(NativeFile fromDirectory, String from, NativeFile toDirectory, String to) throws ErrnoException {
         if (LibC.renameat(fromDirectory.checkOpen(), FileNames.encodeForC(from), toDirectory.checkOpen(),
                 FileNames.encodeForC(to)) == -1) {
+            throw ErrnoException.of("rename", Native.getLastError(), from);
+        }
+    }
+
+    /** {@code renameat2(..., RENAME_NOREPLACE)}: renames {@code from}, failing with EEXIST rather than replace {@code to}. */
+    public static void renameNoReplace(NativeFile fromDirectory, String from, NativeFile toDirectory, String to)
+            throws ErrnoException {
+        if (LibC.renameat2(fromDirectory.checkOpen(), FileNames.encodeForC(from), toDirectory.checkOpen(),
+                FileNames.encodeForC(to), RENAME_NOREPLACE) == -1) {
             throw ErrnoException.of("rename", Native.getLastError(), from);
         }
     }
