@@ -141,9 +141,10 @@ class ControlFileTest {
         Path path = dir.resolve("control");
         ControlFile.create(path, oneFile(PAGE), ChunkPlan.split(0, PAGE, PAGE, PAGE), 1, PAGE, CopyMethod.MMAP).close();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, 7), ControlFile.VERSION_OFFSET);
+            channel.write(ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, ControlFile.LAYOUT_VERSION + 1),
+                    ControlFile.VERSION_OFFSET);
         }
         IOException e = assertThrows(IOException.class, () -> ControlFile.open(path, 1000));
-        assertTrue(e.getMessage().contains("app=" + ControlFile.LAYOUT_VERSION + " file=7"), e.getMessage());
+        assertTrue(e.getMessage().contains("app=" + ControlFile.LAYOUT_VERSION + " file=" + (ControlFile.LAYOUT_VERSION + 1)), e.getMessage());
     }
 }
