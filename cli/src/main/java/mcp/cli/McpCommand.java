@@ -233,7 +233,8 @@ public final class McpCommand implements Callable<Integer> {
                     + " says were copied and synced, once their checksums are checked again, and copy the rest; with -r,"
                     + " skip the files it committed. Refused, saying why, if SOURCE changed since, its scratch files are"
                     + " damaged, or that run is still alive. Interrupted by a signal, a run with --resume keeps its"
-                    + " scratch files for the next one.")
+                    + " scratch files for the next one. To resume a tree, give -T too (mcp -rT --resume SOURCE DEST): once"
+                    + " the interrupted run has made DEST, mcp -r SOURCE DEST would copy into DEST/SOURCE, as cp does.")
     void setResume(boolean on) {
         given.resume();
     }

@@ -499,7 +499,9 @@ public final class Coordinator {
             file.recopied++;
         }
         file.reusable = reusable;
-        events.warning(new Events.Warning(Events.Warning.Kind.RESUMED, file.request.targetName(), 0, file.resumedBytes, 0));
+        if (file.resumedBytes > 0) {
+            events.warning(new Events.Warning(Events.Warning.Kind.RESUMED, file.request.targetName(), 0, file.resumedBytes, 0));
+        }
     }
 
     /** A batch, or for one file alone, an ordinary chunk of all of it. */
