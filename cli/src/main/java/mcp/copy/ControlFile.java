@@ -305,15 +305,6 @@ public final class ControlFile implements AutoCloseable {
         return null;
     }
 
-    /**
-     * Makes the chunk's row durable, after {@link #markDone}: the journal a resume reads. The
-     * chunk's bytes were synced before it was marked done, so a row that says done on the device
-     * never comes before the bytes it vouches for.
-     */
-    public void journal(int chunk) throws ErrnoException {
-        mapping.sync(chunkRow(chunk), CHUNK_LENGTH);
-    }
-
     /** Makes the whole control file durable. */
     public void sync() throws ErrnoException {
         mapping.sync();

@@ -25,6 +25,10 @@ final class Worker implements AutoCloseable {
      * coordinator's process: used as they are, not reopened. Null in a worker process.
      */
     private final List<NativeFile[]> local;
+    /** How often at most the journal is synced, see {@link #journal}. */
+    static final long JOURNAL_INTERVAL_NANOS = 1_000_000_000L;
+    /** {@code System.nanoTime()} when this copier last synced the journal. */
+    private long journalled = System.nanoTime() - JOURNAL_INTERVAL_NANOS;
     /** The file whose descriptors are open, or -1. */
     private int openIndex = -1;
     private NativeFile[] open;
@@ -57,8 +61,8 @@ final class Worker implements AutoCloseable {
                 // Before the chunk counts as done: once the last one is, the coordinator reads the times.
                 control.addChunkNanos(slot, System.nanoTime() - progress.began - progress.syncNanos, progress.syncNanos);
                 control.markDone(chunk, crc);
-                if (!range.isBatch()) {
-                    journal(chunk);
+                if (!range.isBatch() && Coordinator.resumesByChunk(control.fileSize(range.fileIndex()))) {
+                    journal();
                 }
             } catch (StopRequested e) {
                 return;
@@ -118,15 +122,24 @@ final class Worker implements AutoCloseable {
     }
 
     /**
-     * Makes the done chunk's row durable, for a resume to read. A batch is not journalled: its
-     * bytes are not synced before it is marked done, and a resume copies batches again. A row
-     * that fails to sync is only a chunk a resume copies again.
+     * Makes the rows of the chunks done so far durable, for a resume to read, at most once per
+     * {@link #JOURNAL_INTERVAL_NANOS}: a power cut then costs a resume at most that much copying
+     * again, and the copy one device flush a second rather than one per chunk. Rows are only
+     * marked done once their bytes are synced, so a row that says done on the device, by this
+     * sync or by the kernel's writeback, never comes before its bytes. Batches are not
+     * journalled: their bytes are not synced before they are marked done, and a resume copies
+     * them again. A sync that fails is only chunks a resume copies again.
      */
-    private void journal(int chunk) {
+    private void journal() {
+        long now = System.nanoTime();
+        if (now - journalled < JOURNAL_INTERVAL_NANOS) {
+            return;
+        }
+        journalled = now;
         try {
-            control.journal(chunk);
+            control.sync();
         } catch (ErrnoException e) {
-            // The row reaches the device with the next writeback, after the bytes it vouches for.
+            // The rows reach the device with the kernel's writeback.
         }
     }
 

@@ -64,22 +64,6 @@ public final class Mapping implements AutoCloseable {
         }
     }
 
-    /**
-     * {@code msync(MS_SYNC)} of the pages that hold bytes {@code [offset, offset + length)} of the
-     * mapping: returns once their changes are on the device. Cheaper than {@link #sync()} when one
-     * record of a large mapping changed.
-     */
-    public void sync(long offset, long length) throws ErrnoException {
-        if (offset < 0 || length < 0 || offset + length > lengthBytes) {
-            throw new IndexOutOfBoundsException("bytes " + offset + ".." + (offset + length) + " of a mapping of " + lengthBytes);
-        }
-        long pageSize = Posix.pageSize();
-        long start = offset / pageSize * pageSize;
-        if (LibC.msync(checkOpen().share(start), offset + length - start, Mman.MS_SYNC) == -1) {
-            throw ErrnoException.of("msync", Native.getLastError(), name);
-        }
-    }
-
     /** {@code madvise(MADV_SEQUENTIAL)}: aggressive read-ahead, early reclaim behind. */
     public void adviseSequential() throws ErrnoException {
         madvise(Mman.MADV_SEQUENTIAL);
