@@ -3,6 +3,7 @@ package mcp.copy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -557,10 +558,12 @@ public final class Coordinator {
             ControlFile control = round.journal(ControlFile.create(round.createControl(first.request), rows, chunks, workers,
                     pageSize, using));
             boolean journalled = false;
+            Set<Integer> resumed = new HashSet<>();
             for (int index = 0; index < chunks.size(); index++) {
                 Long crc = reusedCrc(withData, chunks.get(index));
                 if (crc != null) {
                     control.markResumed(index, crc);
+                    resumed.add(index);
                 }
                 journalled |= resumesByChunk(withData.get(chunks.get(index).fileIndex()).sizeBytes());
             }
@@ -594,8 +597,11 @@ public final class Coordinator {
                             }
                         }
                     }
+                    // A resumed chunk was read back against its checksum before the copy began;
+                    // with --verify=media, it is read again, from the device.
                     List<Integer> mismatched = Verifier.mismatches(control, copies,
-                            Math.min(workers, Runtime.getRuntime().availableProcessors()));
+                            Math.min(workers, Runtime.getRuntime().availableProcessors()),
+                            verifyMedia ? Set.of() : resumed);
                     if (mismatched.isEmpty()) {
                         return;
                     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,9 +32,18 @@ final class Verifier {
      * @param copies the copy of each file row, by row index
      */
     static List<Integer> mismatches(ControlFile control, List<NativeFile> copies, int threads) throws IOException {
+        return mismatches(control, copies, threads, Set.of());
+    }
+
+    /**
+     * The same, leaving out the chunks in {@code checked}: those whose bytes this process has just
+     * read back against their checksums already (a resume's).
+     */
+    static List<Integer> mismatches(ControlFile control, List<NativeFile> copies, int threads, Set<Integer> checked)
+            throws IOException {
         List<Integer> chunks = new ArrayList<>();
         for (int chunk = 0; chunk < control.chunkCount(); chunk++) {
-            if (control.chunkState(chunk) == ControlFile.DONE) {
+            if (control.chunkState(chunk) == ControlFile.DONE && !checked.contains(chunk)) {
                 chunks.add(chunk);
             }
         }
