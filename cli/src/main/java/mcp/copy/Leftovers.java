@@ -124,6 +124,9 @@ public final class Leftovers {
             } catch (ErrnoException e) {
                 return;
             }
+            if (parsed.pid() == ProcessHandle.current().pid()) {
+                continue;   // this run's own, from an earlier round
+            }
             if (parsed.isLive()) {
                 live.add(new Live(directoryStatus, parsed));
                 continue;
@@ -206,6 +209,8 @@ public final class Leftovers {
         }
         List<Journal> all = new ArrayList<>(journals);
         all.addAll(own);
+        Partial best = null;
+        long bestBytes = -1;
         for (Journal journal : all) {
             ControlFile control = journal.control;
             for (int row = 0; row < control.fileCount(); row++) {
@@ -216,11 +221,16 @@ public final class Leftovers {
                     return new Committed();
                 }
                 Part part = journal.dead ? partOf(journal, row, request, directoryStatus) : null;
-                if (part != null && Coordinator.resumesByChunk(control.fileSize(row))) {
-                    parts.remove(part);
-                    return new Partial(control, row, part.directory, part.name, part.status);
+                // A copy taken over by a run that was interrupted in turn is in both runs' journals: the one that says most done wins.
+                if (part != null && Coordinator.resumesByChunk(control.fileSize(row)) && doneBytes(control, row) > bestBytes) {
+                    best = new Partial(control, row, part.directory, part.name, part.status);
+                    bestBytes = doneBytes(control, row);
                 }
             }
+        }
+        if (best != null) {
+            // Its name stays among the parts: taken over, the name is gone, and nothing is removed by it at the end.
+            return best;
         }
         for (Damaged bad : damaged) {
             if (bad.parsed.isFor(request.leaf()) && isIn(bad.directory, directoryStatus)) {
@@ -267,12 +277,28 @@ public final class Leftovers {
         return new Refused(Failure.of(kind, request.sourceName(), request.targetName(), detail, true));
     }
 
-    /** The dead run's temporary copy for {@code row} of its journal, beside the destination of {@code request}, or null. */
+    /** The bytes of the chunks of {@code row} that {@code control} says are done. */
+    private static long doneBytes(ControlFile control, int row) {
+        long bytes = 0;
+        int first = control.fileFirstChunk(row);
+        for (int chunk = first; chunk < first + control.fileChunkCount(row); chunk++) {
+            if (control.chunkState(chunk) == ControlFile.DONE) {
+                bytes += control.chunk(chunk).lengthBytes();
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * A temporary copy of a dead run for {@code row} of a journal, beside the destination of
+     * {@code request}, or null: the file the journal names by device and inode, of the size it
+     * records. The run that made the journal need not be the one whose name the copy has: a run
+     * that took the copy over (renaming it) may have been interrupted before it wrote a journal.
+     */
     private Part partOf(Journal journal, int row, CopyRequest request, FileStatus directoryStatus) {
         ControlFile.FileEntry entry = journal.control.file(row);
         for (Part part : parts) {
-            if (!part.parsed.control() && part.parsed.pid() == journal.control.coordinatorPid()
-                    && part.parsed.startTicks() == journal.control.coordinatorStart() && part.parsed.isFor(request.leaf())
+            if (!part.parsed.control() && part.parsed.isFor(request.leaf())
                     && part.status.device() == entry.targetDevice() && part.status.inode() == entry.targetInode()
                     && part.status.sizeBytes() == entry.sizeBytes() && isMine(part.status) && isIn(part.directory, directoryStatus)) {
                 return part;
