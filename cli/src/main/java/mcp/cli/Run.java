@@ -241,9 +241,10 @@ final class Run implements Events {
             double seconds = totalNanos / 1e9;
             print(String.format(Locale.ROOT, "mcp: %d files, %s in %.2f s (%s/s), %d workers, %d chunks re-copied%s%s", files,
                     ProgressLine.size(bytes), seconds, ProgressLine.size((long) (bytes / Math.max(seconds, 1e-9))),
-                    stats.workers(), recopied, resumedBytes == 0 && alreadyCopied == 0 ? ""
-                            : String.format(Locale.ROOT, ", resumed: %s reused, %d files already copied",
-                                    ProgressLine.size(resumedBytes), alreadyCopied), failed.isEmpty() && operandErrors.isEmpty() ? ""
+                    stats.workers(), recopied, resumedBytes == 0 ? ""
+                            : String.format(Locale.ROOT, ", resumed: %s reused%s", ProgressLine.size(resumedBytes),
+                                    alreadyCopied == 0 ? "" : ", " + alreadyCopied + " files already copied"),
+                    failed.isEmpty() && operandErrors.isEmpty() ? ""
                             : String.format(Locale.ROOT, ", %d failed", failed.size() + operandErrors.size())));
         }
         if (invocation.json()) {
