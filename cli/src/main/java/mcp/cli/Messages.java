@@ -310,8 +310,8 @@ public final class Messages {
                 what = "cannot resume " + target + ": another mcp (process " + f.detail() + ") is still copying to it";
                 break;
             case RESUME_SOURCE_CHANGED:
-                what = "cannot resume " + target + ": " + source + " changed since the interrupted copy (run again without"
-                        + " --resume to copy it afresh)";
+                what = "cannot resume " + target + ": " + source + " changed since the interrupted copy, or is another file"
+                        + " now (run again without --resume to copy it afresh)";
                 break;
             case RESUME_DAMAGED:
                 what = "cannot resume " + target + ": what the interrupted copy left is damaged, " + f.detail()

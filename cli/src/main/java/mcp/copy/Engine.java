@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.FileStatus;
 import mcp.nativebridge.NativeFile;
+import mcp.nativebridge.Posix;
 
 /**
  * Runs a {@link Plan}: expands its trees into the entries under them (the plan phase: every
@@ -485,6 +486,7 @@ public final class Engine {
                     dir.source = openDirectory(dir.parent.source, dir.name, dir.status);
                 }
                 NativeFile parent = dir.targetParent();
+                boolean existed = false;
                 try {
                     // Writable and searchable by its owner until its entries are in: a read-only
                     // source directory's copy gets its mode at the end.
@@ -494,16 +496,23 @@ public final class Engine {
                     if (e.errno() != ErrnoException.EEXIST) {
                         throw e;
                     }
-                    if (!NativeFile.status(parent, dir.name, false).isDirectory()) {
+                    existed = true;
+                    FileStatus existing = NativeFile.status(parent, dir.name, false);
+                    if (!existing.isDirectory()) {
                         dir.failed = true;
                         done(Failure.of(Failure.Kind.OVERWRITE_NON_DIRECTORY, dir.sourceName, dir.targetName, (String) null,
                                 false));
                         return;
                     }
+                    // A resumed run finishes what the interrupted one began: a directory it made is
+                    // left with the owner's rwx added until its entries are in, a mode nothing else gives.
+                    int making = (dir.status.permissions() & 0777 | 0700) & ~umask;
+                    dir.created = coordinator.leftovers().resumes() && (dir.status.permissions() & 0700) != 0700
+                            && existing.permissions() == making && existing.uid() == Posix.effectiveUid();
                 }
                 dir.target = NativeFile.open(parent, dir.name, 0, NativeFile.Open.READ, NativeFile.Open.DIRECTORY,
                         NativeFile.Open.NO_FOLLOW);
-                if (!dir.created) {
+                if (existed) {
                     // A directory copied into before may hold what a dead run left.
                     coordinator.leftovers().scan(dir.target, dir.targetName, null, events);
                 }

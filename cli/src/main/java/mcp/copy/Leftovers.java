@@ -46,16 +46,18 @@ public final class Leftovers {
      * caller closes its own once the directory's files are copied, before the run ends.
      */
     private final Map<NativeFile, NativeFile> held = new IdentityHashMap<>();
+    /** Journals a destination resumed from, or skipped by: removed without a word at the end. */
+    private final Set<Journal> used = new HashSet<>();
     /** Scratch files a refusal concerns, of the lists above: kept. */
     private final Set<Object> kept = new HashSet<>();
 
-    private record Journal(NativeFile directory, String name, FileStatus status, ControlFile control, boolean dead) {
+    private record Journal(NativeFile directory, String shown, String name, FileStatus status, ControlFile control, boolean dead) {
     }
 
     private record Part(NativeFile directory, String shownAs, String name, ScratchName.Parsed parsed, FileStatus status) {
     }
 
-    private record Damaged(NativeFile directory, String name, ScratchName.Parsed parsed, FileStatus status, String why) {
+    private record Damaged(NativeFile directory, String shown, String name, ScratchName.Parsed parsed, FileStatus status, String why) {
     }
 
     private record Live(FileStatus directory, ScratchName.Parsed parsed) {
@@ -141,7 +143,7 @@ public final class Leftovers {
                 // Not made by a run of this user's: not trusted, and removed as any stale scratch is.
                 parts.add(new Part(directory, StaleScratch.shown(shownAs, name), name, parsed, status));
             } else if (parsed.control()) {
-                read(directory, name, parsed, status);
+                read(directory, StaleScratch.shown(shownAs, name), name, parsed, status);
             } else {
                 parts.add(new Part(directory, StaleScratch.shown(shownAs, name), name, parsed, status));
             }
@@ -163,12 +165,12 @@ public final class Leftovers {
         return status.isRegularFile() && status.links() == 1 && status.uid() == Posix.effectiveUid();
     }
 
-    private void read(NativeFile directory, String name, ScratchName.Parsed parsed, FileStatus status) {
+    private void read(NativeFile directory, String shown, String name, ScratchName.Parsed parsed, FileStatus status) {
         NativeFile file;
         try {
             file = NativeFile.open(directory, name, 0, NativeFile.Open.READ_WRITE, NativeFile.Open.NO_FOLLOW);
         } catch (ErrnoException e) {
-            damaged.add(new Damaged(directory, name, parsed, status, e.reason()));
+            damaged.add(new Damaged(directory, shown, name, parsed, status, e.reason()));
             return;
         }
         try {
@@ -181,13 +183,13 @@ public final class Leftovers {
                     ? "made by another run than its name says" : control.damage();
             if (why != null) {
                 control.close();
-                damaged.add(new Damaged(directory, name, parsed, status, why));
+                damaged.add(new Damaged(directory, shown, name, parsed, status, why));
                 return;
             }
-            journals.add(new Journal(directory, name, status, control, true));
+            journals.add(new Journal(directory, shown, name, status, control, true));
         } catch (IOException e) {
             // ControlFile.open closed the file.
-            damaged.add(new Damaged(directory, name, parsed, status, e.getMessage()));
+            damaged.add(new Damaged(directory, shown, name, parsed, status, e.getMessage()));
         }
     }
 
@@ -218,6 +220,7 @@ public final class Leftovers {
                     continue;
                 }
                 if (request.existing() != null && control.isCommittedAs(row, request.existingStatus())) {
+                    used.add(journal);
                     return new Committed();
                 }
                 Part part = journal.dead ? partOf(journal, row, request, directoryStatus) : null;
@@ -230,6 +233,11 @@ public final class Leftovers {
         }
         if (best != null) {
             // Its name stays among the parts: taken over, the name is gone, and nothing is removed by it at the end.
+            for (Journal journal : all) {
+                if (journal.control == best.journal()) {
+                    used.add(journal);
+                }
+            }
             return best;
         }
         for (Damaged bad : damaged) {
@@ -238,11 +246,11 @@ public final class Leftovers {
             }
         }
         for (Journal journal : journals) {
-            ControlFile control = journal.control;
-            for (int row = 0; row < control.fileCount(); row++) {
-                ControlFile.FileEntry entry = control.file(row);
-                if (entry.sourceDevice() == request.sourceStatus().device() && entry.sourceInode() == request.sourceStatus().inode()
-                        && partOf(journal, row, request, directoryStatus) != null) {
+            for (int row = 0; row < journal.control.fileCount(); row++) {
+                // The journal of this very destination's copy, made of a source that is not this one
+                // now: changed since, or replaced by another file (saved by rename, say).
+                if (partOf(journal, row, request, directoryStatus) != null) {
+                    kept.add(journal);
                     return refuse(request, directoryStatus, Failure.Kind.RESUME_SOURCE_CHANGED, null);
                 }
             }
@@ -322,7 +330,7 @@ public final class Leftovers {
      */
     void keep(NativeFile directory, String name, FileStatus status, ControlFile control) {
         try {
-            own.add(new Journal(hold(directory), name, status, control, false));
+            own.add(new Journal(hold(directory), name, name, status, control, false));
         } catch (ErrnoException e) {
             close(control);
             StaleScratch.removeIfSame(directory, name, status, null, Events.NONE);
@@ -343,21 +351,23 @@ public final class Leftovers {
         for (Journal journal : journals) {
             close(journal.control);
             if (!kept.contains(journal)) {
-                StaleScratch.removeIfSame(journal.directory, journal.name, journal.status, null, events);
+                StaleScratch.removeIfSame(journal.directory, journal.name, journal.status,
+                        used.contains(journal) ? null : removed(journal.shown, journal.name, journal.status), events);
             }
         }
         journals.clear();
+        used.clear();
         for (Damaged bad : damaged) {
             if (!kept.contains(bad)) {
-                StaleScratch.removeIfSame(bad.directory, bad.name, bad.status, null, events);
+                StaleScratch.removeIfSame(bad.directory, bad.name, bad.status, removed(bad.shown, bad.name, bad.status), events);
             }
         }
         damaged.clear();
         for (Part part : parts) {
             if (!kept.contains(part)) {
-                StaleScratch.removeIfSame(part.directory, part.name, part.status,
-                        new Events.Warning(Events.Warning.Kind.STALE_SCRATCH_REMOVED, part.shownAs, 0,
-                                part.status.sizeBytes(), part.parsed.pid()), events);
+                StaleScratch.removeIfSame(part.directory, part.name, part.status, new Events.Warning(
+                        Events.Warning.Kind.STALE_SCRATCH_REMOVED, part.shownAs, 0, part.status.sizeBytes(), part.parsed.pid()),
+                        events);
             }
         }
         parts.clear();
@@ -371,6 +381,13 @@ public final class Leftovers {
             }
         }
         held.clear();
+    }
+
+    /** The word for a dead run's scratch file removed because nothing used it. */
+    private static Events.Warning removed(String shown, String name, FileStatus status) {
+        ScratchName.Parsed parsed = ScratchName.parse(name);
+        return new Events.Warning(Events.Warning.Kind.STALE_SCRATCH_REMOVED, shown, 0, status.sizeBytes(),
+                parsed == null ? 0 : parsed.pid());
     }
 
     private static void close(ControlFile control) {
