@@ -484,7 +484,12 @@ public final class McpCommand implements Callable<Integer> {
         return commandLine;
     }
 
-    /** The version, from the build. */
+    /**
+     * The version, from the build (the project's version, filtered into {@code version.properties}),
+     * and the Java runtime mcp runs on: which runtime it is decides how mapped memory, signals and
+     * worker start-up behave, so a bug report needs both. Only {@code --version} asks for it: the
+     * properties are read then, never at start-up. The man page takes the first line.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
@@ -494,7 +499,16 @@ public final class McpCommand implements Callable<Integer> {
                     properties.load(in);
                 }
             }
-            return new String[] {"mcp " + properties.getProperty("version", "unknown")};
+            return new String[] {"mcp " + properties.getProperty("version", "unknown"), javaRuntime()};
+        }
+
+        /**
+         * {@code Java runtime: VENDOR VERSION (VM)}, e.g.
+         * {@code Java runtime: Eclipse Adoptium 17.0.15+6 (OpenJDK 64-Bit Server VM)}.
+         */
+        static String javaRuntime() {
+            return "Java runtime: " + System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version")
+                    + " (" + System.getProperty("java.vm.name") + ")";
         }
     }
 }
