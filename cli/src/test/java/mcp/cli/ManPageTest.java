@@ -87,7 +87,8 @@ class ManPageTest {
         Skip.unless(onPath("man"), "man is not installed (Debian: man-db), so the man page cannot be rendered");
         assertTrue(Files.isRegularFile(MAN_PAGE), "the build generates " + MAN_PAGE);
         return Processes.run(List.of("man", "--warnings", "-l", MAN_PAGE.toAbsolutePath().toString()), dir,
-                Map.of("MANWIDTH", String.valueOf(width), "MANPAGER", "cat", "PAGER", "cat"), 60);
+                // A locale every Debian has: man warns on stderr about one that is not installed.
+                Map.of("MANWIDTH", String.valueOf(width), "MANPAGER", "cat", "PAGER", "cat", "LC_ALL", "C.UTF-8"), 60);
     }
 
     /** True if {@code command} is an executable file in a directory of PATH. */
