@@ -220,7 +220,7 @@ public final class McpCommand implements Callable<Integer> {
         given.json();
     }
 
-    @Option(order = 12, names = "--clean", preprocessor = Flag.class,
+    @Option(order = 13, names = "--clean", preprocessor = Flag.class,
             description = "Copy nothing: remove the scratch files that interrupted runs (killed, crashed, a power cut) left"
                     + " beside each DEST given (in it, if it is a directory). Those of a run still alive are kept. A copy"
                     + " removes those of its own DESTs by itself.")
@@ -228,7 +228,7 @@ public final class McpCommand implements Callable<Integer> {
         given.clean();
     }
 
-    @Option(order = 12, names = "--resume", preprocessor = Flag.class,
+    @Option(order = 14, names = "--resume", preprocessor = Flag.class,
             description = "Go on from where an interrupted run for the same DEST stopped: reuse the chunks its journal"
                     + " says were copied and synced, once their checksums are checked again, and copy the rest; with -r,"
                     + " skip the files it committed. Refused, saying why, if SOURCE changed since, its scratch files are"
@@ -239,7 +239,7 @@ public final class McpCommand implements Callable<Integer> {
         given.resume();
     }
 
-    @Option(order = 13, names = {"-n", "--processes"}, paramLabel = "N",
+    @Option(order = 15, names = {"-n", "--processes"}, paramLabel = "N",
             description = "Processes to copy with, 1.." + MAX_PROCESSES + " (default: the number of CPUs): mcp itself and N-1"
                     + " worker processes, which join it as they start. No more than"
                     + " one per CPU are run (more copy no faster), and no more than one per "
@@ -259,7 +259,7 @@ public final class McpCommand implements Callable<Integer> {
         }
     }
 
-    @Option(order = 14, names = "--chunk-size", paramLabel = "SIZE",
+    @Option(order = 16, names = "--chunk-size", paramLabel = "SIZE",
             description = "Bytes a worker claims at a time: a multiple of the page size, with an optional K, M or G suffix"
                     + " (powers of 1024). Default: about a quarter of the file per worker, between 1M and 64M.")
     void setChunkSize(String value) {
@@ -277,7 +277,7 @@ public final class McpCommand implements Callable<Integer> {
         return bytes > 0 && bytes % Posix.pageSize() == 0 ? bytes : 0;
     }
 
-    @Option(order = 15, names = "--verify", paramLabel = "WHERE",
+    @Option(order = 17, names = "--verify", paramLabel = "WHERE",
             description = "Where the copy is read back from before it replaces DEST: 'cache' (the default) reads the page"
                     + " cache, which proves what mcp wrote; 'media' drops the copy's cached pages after the fsync and reads it"
                     + " again from the device.")
@@ -285,7 +285,7 @@ public final class McpCommand implements Callable<Integer> {
         given.verify(where);
     }
 
-    @Option(order = 16, names = "--method", paramLabel = "HOW",
+    @Option(order = 18, names = "--method", paramLabel = "HOW",
             description = "How chunks are copied: 'mmap' copies from a mapping of the source into a mapping of the copy;"
                     + " 'pwrite' writes from a mapping of the source; 'copy_file_range' has the kernel copy (or share the blocks,"
                     + " or copy on the server, where the file system can). Each checksums the copy and syncs it with"
@@ -294,7 +294,7 @@ public final class McpCommand implements Callable<Integer> {
         given.method(how);
     }
 
-    @Option(order = 17, names = "--stats", arity = "0..1", paramLabel = "FORMAT", preprocessor = AttachedOnly.class,
+    @Option(order = 19, names = "--stats", arity = "0..1", paramLabel = "FORMAT", preprocessor = AttachedOnly.class,
             fallbackValue = "text",
             description = "After the copy, failed or not, report how long each phase took in ms (startup, init, parse, open,"
                     + " plan, setup, spawn, copy, reap, verify, commit, cleanup, total), what was copied and how, and each"
@@ -303,16 +303,16 @@ public final class McpCommand implements Callable<Integer> {
         given.stats(format);
     }
 
-    @Option(order = 18, names = "--debug", preprocessor = Flag.class,
+    @Option(order = 20, names = "--debug", preprocessor = Flag.class,
             description = "On failure, print the stack trace too.")
     void setDebug(boolean on) {
         given.debug();
     }
 
-    @Option(order = 19, names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(order = 21, names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
-    @Option(order = 20, names = {"-V", "--version"}, versionHelp = true, description = "Show the version and exit.")
+    @Option(order = 22, names = {"-V", "--version"}, versionHelp = true, description = "Show the version and exit.")
     private boolean version;
 
     @Parameters(arity = "0..*", paramLabel = "SOURCE", hidden = true)
@@ -484,7 +484,12 @@ public final class McpCommand implements Callable<Integer> {
         return commandLine;
     }
 
-    /** The version, from the build. */
+    /**
+     * The version, from the build (the project's version, filtered into {@code version.properties}),
+     * and the Java runtime mcp runs on: which runtime it is decides how mapped memory, signals and
+     * worker start-up behave, so a bug report needs both. Only {@code --version} asks for it: the
+     * properties are read then, never at start-up. The man page takes the first line.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
@@ -494,7 +499,16 @@ public final class McpCommand implements Callable<Integer> {
                     properties.load(in);
                 }
             }
-            return new String[] {"mcp " + properties.getProperty("version", "unknown")};
+            return new String[] {"mcp " + properties.getProperty("version", "unknown"), javaRuntime()};
+        }
+
+        /**
+         * {@code Java runtime: VENDOR VERSION (VM)}, e.g.
+         * {@code Java runtime: Eclipse Adoptium 17.0.15+6 (OpenJDK 64-Bit Server VM)}.
+         */
+        static String javaRuntime() {
+            return "Java runtime: " + System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version")
+                    + " (" + System.getProperty("java.vm.name") + ")";
         }
     }
 }

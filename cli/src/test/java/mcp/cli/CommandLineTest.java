@@ -27,10 +27,15 @@ class CommandLineTest {
     }
 
     @Test
-    void versionIsTheProjectVersion() {
-        Processes.Result result = McpRunner.run("--version");
-        assertEquals(0, result.exitCode());
-        assertTrue(result.out().matches("mcp \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\n"), result.out());
+    void versionIsTheProjectVersionAndTheJavaRuntime() throws Exception {
+        Processes.Result result = Processes.run(Processes.javaCommand(Main.class.getName(), "--version"), dir, 60);
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals("", result.err());
+        // The child runs on this JVM's java, so it names the runtime these tests run on.
+        assertEquals("mcp " + System.getProperty("mcp.version") + "\n"
+                + "Java runtime: " + System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version")
+                + " (" + System.getProperty("java.vm.name") + ")\n", result.out());
+        assertTrue(result.out().matches("mcp \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\n(?s).*"), result.out());
     }
 
     @ParameterizedTest
