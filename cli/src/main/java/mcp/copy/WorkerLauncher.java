@@ -2,6 +2,7 @@ package mcp.copy;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +10,8 @@ import java.util.Map;
 
 /**
  * Starts worker JVMs: the running runtime's own {@code java}, the same class path, and
- * {@link WorkerMain}. In the jlink image that is the image's {@code bin/java}, so no Java needs to
- * be installed.
+ * {@link WorkerMain}. In the jlink image that is the image's {@code java}, so no Java needs to be
+ * installed.
  */
 public class WorkerLauncher {
     /**
@@ -55,12 +56,22 @@ public class WorkerLauncher {
     static final List<String> JVM_ENVIRONMENT = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     /**
+     * The running runtime's {@code java}, by the name {@code bin/mcp} where the runtime has one (the
+     * image's, a link to {@code java}): a worker then shows as {@code mcp} in ps, top and pgrep.
+     */
+    static Path javaBinary() {
+        Path bin = Path.of(System.getProperty("java.home"), "bin");
+        Path named = bin.resolve("mcp");
+        return Files.isExecutable(named) ? named : bin.resolve("java");
+    }
+
+    /**
      * The command line of the worker in {@code slot}: it reaches the control file as descriptor
      * {@code controlFd} of this process, which must have that device and inode.
      */
     public List<String> command(int controlFd, long controlDevice, long controlInode, int slot) {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaBinary().toString());
         command.addAll(JVM_OPTIONS);
         command.addAll(archiveOptions(System.getProperty(ARCHIVE_PROPERTY)));
         // JNA's settings, among them where its native library is in the image (an absolute path:

@@ -29,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageIT {
     private static final Path IMAGE = Path.of(System.getProperty("mcp.image", "target/mcp")).toAbsolutePath();
     private static final Path LAUNCHER = IMAGE.resolve("bin/mcp");
-    /** Data enough for mcp as shipped to start worker JVMs: more than its in-process bound of 512 MiB. */
-    private static final long WORKER_SIZED = (512L << 20) + (8L << 20);
+    private static final long WORKER_SIZED = ImageJvms.WORKER_SIZED;
 
     @TempDir
     static Path tools;
@@ -80,58 +79,19 @@ class ImageIT {
     }
 
     @Test
-    void theImageHasItsOwnJavaAndTheLauncher() {
+    void theImageHasItsOwnJavaAndTheLauncher() throws IOException {
         assertTrue(Files.isExecutable(LAUNCHER), LAUNCHER + " is executable");
-        assertTrue(Files.isExecutable(IMAGE.resolve("bin/java")), "the image carries its own runtime");
-        assertTrue(Files.isRegularFile(IMAGE.resolve("lib/jna/libjnidispatch.so")), "and JNA's native library, unpacked");
+        assertEquals(List.of("mcp"), TestFiles.names(IMAGE.resolve("bin")), "a PATH holding bin/ reaches no java");
+        assertTrue(Files.isExecutable(IMAGE.resolve("runtime/bin/java")), "the image carries its own runtime");
+        assertTrue(Files.isRegularFile(IMAGE.resolve("runtime/lib/jna/libjnidispatch.so")), "and JNA's native library, unpacked");
     }
 
-    /** The class-data archive bin/mcp gives every JVM: an AOT cache on JDK 25 and later, else CDS. */
     private static Path archive(Path image) throws IOException {
-        String version = Files.readAllLines(image.resolve("release")).stream()
-                .filter(line -> line.startsWith("JAVA_VERSION=")).findFirst().orElseThrow()
-                .replaceAll("[^0-9.]", "");
-        int feature = Integer.parseInt(version.split("\\.")[0]);
-        return image.resolve(feature >= 25 ? "lib/mcp.aot" : "lib/mcp.jsa");
+        return ImageJvms.archive(image);
     }
 
-    /**
-     * Runs a copy with two workers by {@code launcher} and returns, for the coordinator and for
-     * each worker seen, whether it had mapped {@code archive} once it had loaded JNA's library,
-     * that is past its start: a JVM maps its archive and unmaps it again when it cannot use it.
-     */
     private Map<String, Boolean> archiveMappedByEachJvm(Path launcher, Path archive) throws Exception {
-        TestFiles.random(dir.resolve("src"), WORKER_SIZED, 37);
-        Files.deleteIfExists(dir.resolve("dst"));
-        List<String> command = List.of(launcher.toString(), "-n", "2", "--chunk-size", "1M", "src", "dst");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().put("PATH", environment.get("PATH"));
-        builder.environment().remove("JAVA_HOME");
-        Process process = builder.start();
-        Map<String, Boolean> mapped = new HashMap<>();
-        while (process.isAlive()) {
-            List<ProcessHandle> jvms = new ArrayList<>(List.of(process.toHandle()));
-            process.descendants().forEach(jvms::add);
-            for (ProcessHandle jvm : jvms) {
-                String role = jvm.pid() == process.pid() ? "coordinator" : "worker " + jvm.pid();
-                if (mapped.containsKey(role)) {
-                    continue;
-                }
-                try {
-                    String maps = Files.readString(Path.of("/proc", Long.toString(jvm.pid()), "maps"));
-                    if (maps.contains("libjnidispatch.so")) {
-                        mapped.put(role, maps.contains(archive.toRealPath().toString()));
-                    }
-                } catch (IOException e) {
-                    // It exited meanwhile.
-                }
-            }
-            Thread.onSpinWait();
-        }
-        Processes.Result result = Processes.finish(command, process, 120);
-        assertEquals(0, result.exitCode(), result.toString());
-        assertEquals("", result.err(), result.toString());
-        return mapped;
+        return ImageJvms.archiveMappedByEachJvm(launcher, archive, dir, environment.get("PATH"));
     }
 
     @Test
@@ -189,7 +149,7 @@ class ImageIT {
     void reportsTheProjectVersion() throws Exception {
         Processes.Result result = mcp("--version");
         assertEquals(0, result.exitCode(), result.toString());
-        assertEquals("mcp " + System.getProperty("mcp.version") + "\n", result.out());
+        assertTrue(result.out().startsWith("mcp " + System.getProperty("mcp.version") + "\n"), result.out());
     }
 
     @Test
@@ -219,7 +179,43 @@ class ImageIT {
         Processes.Result result = Processes.finish(command, process, 120);
         assertEquals(0, result.exitCode(), result.toString());
         assertFalse(workerBinaries.isEmpty(), "a worker was seen while the copy ran");
-        assertEquals(Set.of(IMAGE.resolve("bin/java").toRealPath().toString()), workerBinaries);
+        assertEquals(Set.of(IMAGE.resolve("runtime/bin/java").toRealPath().toString()), workerBinaries);
+    }
+
+    @Test
+    void theCoordinatorAndTheWorkersShowAsMcpInPs() throws Exception {
+        TestFiles.random(dir.resolve("src"), WORKER_SIZED, 47);
+        List<String> command = List.of(LAUNCHER.toString(), "-n", "2", "--chunk-size", "1M", "src", "dst");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().put("PATH", environment.get("PATH"));
+        Process process = builder.start();
+        // What ps -e shows (comm) and what ps -f and pgrep -f show (the command line), by pid.
+        Map<Long, String> names = new HashMap<>();
+        Map<Long, String> commandLines = new HashMap<>();
+        while (process.isAlive() && names.size() < 2) {
+            List<ProcessHandle> jvms = new ArrayList<>(List.of(process.toHandle()));
+            process.descendants().forEach(jvms::add);
+            for (ProcessHandle jvm : jvms) {
+                try {
+                    Path proc = Path.of("/proc", Long.toString(jvm.pid()));
+                    String commandLine = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
+                    if (commandLine.contains("mcp.cli.Main") || commandLine.contains("mcp.copy.WorkerMain")) {
+                        names.put(jvm.pid(), Files.readString(proc.resolve("comm")).strip());
+                        commandLines.put(jvm.pid(), commandLine);
+                    }
+                } catch (IOException e) {
+                    // It exited meanwhile.
+                }
+            }
+            Thread.onSpinWait();
+        }
+        Processes.Result result = Processes.finish(command, process, 120);
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals(2, names.size(), "the coordinator and a worker were seen: " + commandLines);
+        assertEquals(Set.of("mcp"), Set.copyOf(names.values()), commandLines.toString());
+        for (String commandLine : commandLines.values()) {
+            assertTrue(commandLine.split(" ")[0].endsWith("/runtime/bin/mcp"), commandLine);
+        }
     }
 
     @Test
@@ -296,7 +292,7 @@ class ImageIT {
         Processes.Result version = run(javaOptions, LAUNCHER.toString(), "--version");
         assertEquals(0, version.exitCode(), version.toString());
         assertEquals("", version.err(), version.toString());
-        assertEquals("mcp " + System.getProperty("mcp.version") + "\n", version.out());
+        assertTrue(version.out().startsWith("mcp " + System.getProperty("mcp.version") + "\n"), version.out());
     }
 
     @Test
