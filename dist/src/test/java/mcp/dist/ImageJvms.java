@@ -23,13 +23,16 @@ final class ImageJvms {
     private ImageJvms() {
     }
 
-    /** The class-data archive bin/mcp gives every JVM: an AOT cache on JDK 25 and later, else CDS. */
+    /**
+     * The class-data archive bin/mcp gives every JVM: an AOT cache on JDK 25 and later, else the
+     * runtime's own CDS archive, made at package time from what mcp loads.
+     */
     static Path archive(Path image) throws IOException {
         String version = Files.readAllLines(image.resolve("runtime/release")).stream()
                 .filter(line -> line.startsWith("JAVA_VERSION=")).findFirst().orElseThrow()
                 .replaceAll("[^0-9.]", "");
         int feature = Integer.parseInt(version.split("\\.")[0]);
-        return image.resolve(feature >= 25 ? "runtime/lib/mcp.aot" : "runtime/lib/mcp.jsa");
+        return image.resolve(feature >= 25 ? "runtime/lib/mcp.aot" : "runtime/lib/server/classes.jsa");
     }
 
     /**
