@@ -234,7 +234,8 @@ public final class McpCommand implements Callable<Integer> {
                     + " skip the files it committed. Refused, saying why, if SOURCE changed since, its scratch files are"
                     + " damaged, or that run is still alive. Interrupted by a signal, a run with --resume keeps its"
                     + " scratch files for the next one. To resume a tree, give -T too (mcp -rT --resume SOURCE DEST): once"
-                    + " the interrupted run has made DEST, mcp -r SOURCE DEST would copy into DEST/SOURCE, as cp does.")
+                    + " the interrupted run has made DEST, mcp -r SOURCE DEST would copy into DEST/SOURCE, as cp does; with"
+                    + " --resume, mcp refuses that while DEST holds what an interrupted run left, and says so.")
     void setResume(boolean on) {
         given.resume();
     }

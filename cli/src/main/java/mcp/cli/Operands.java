@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import mcp.copy.CopyRequest;
 import mcp.copy.Plan;
+import mcp.copy.StaleScratch;
 import mcp.nativebridge.ErrnoException;
 import mcp.nativebridge.FileStatus;
 import mcp.nativebridge.NativeFile;
@@ -151,9 +152,12 @@ public final class Operands {
      * directory; a directory needs {@code recursive}; its copy is {@code DEST/NAME} if DEST is an
      * existing directory, else DEST itself. A failure that concerns DEST fails at once; one that
      * concerns a source is kept, and the other sources go on.
+     *
+     * @param resume {@code --resume}: a lone directory whose copy would be {@code DEST/NAME} is
+     *        refused when DEST holds what an interrupted run left (see {@link #resolveTree})
      */
     public static Resolved resolve(List<String> sources, String destName, Target target, boolean recursive,
-            boolean noDereference, int umask) throws McpException {
+            boolean noDereference, int umask, boolean resume) throws McpException {
         if (CWD_DELETED && !destName.startsWith("/")) {
             throw new McpException("cannot create regular file " + quote(destName) + ": No such file or directory");
         }
@@ -185,7 +189,8 @@ public final class Operands {
         try {
             for (String source : sources) {
                 try {
-                    items.add(resolveOne(source, destName, intoDirectory, recursive, noDereference, umask));
+                    items.add(resolveOne(source, destName, intoDirectory, recursive, noDereference, umask,
+                            resume && target == Target.LAST_OPERAND && sources.size() == 1));
                 } catch (McpException e) {
                     errors.add(e.getMessage());
                 }
@@ -198,7 +203,7 @@ public final class Operands {
     }
 
     private static Plan.Item resolveOne(String sourceName, String destName, boolean intoDirectory, boolean recursive,
-            boolean noDereference, int umask) throws McpException {
+            boolean noDereference, int umask, boolean resumingOne) throws McpException {
         if (CWD_DELETED && !sourceName.startsWith("/")) {
             throw new McpException("cannot stat " + quote(sourceName) + ": No such file or directory");
         }
@@ -216,7 +221,7 @@ public final class Operands {
         if (!recursive) {
             throw new McpException("-r not specified; omitting directory " + quote(sourceName));
         }
-        return resolveTree(sourceName, destName, intoDirectory);
+        return resolveTree(sourceName, destName, intoDirectory, resumingOne);
     }
 
     /** A symbolic link copied as a link, and where: {@code DEST/NAME} into a directory, else DEST. */
@@ -250,8 +255,18 @@ public final class Operands {
         }
     }
 
-    /** A directory and where its copy goes: {@code DEST/NAME} into a directory, else DEST. */
-    private static Plan.Tree resolveTree(String sourceName, String destName, boolean intoDirectory) throws McpException {
+    /**
+     * A directory and where its copy goes: {@code DEST/NAME} into a directory, else DEST.
+     *
+     * @param resumingOne the only operand, with {@code --resume} and DEST named last: its copy
+     *        goes into DEST only if DEST/NAME exists or DEST holds nothing an interrupted run left.
+     *        Otherwise DEST is most likely the copy an interrupted {@code mcp -r SRC DEST} made (as
+     *        cp, the same command copies into DEST/NAME once DEST exists), and a copy into
+     *        DEST/NAME would resume nothing and leave that run's files where they are: refused,
+     *        saying how to resume it (-T) or clear it (--clean).
+     */
+    private static Plan.Tree resolveTree(String sourceName, String destName, boolean intoDirectory, boolean resumingOne)
+            throws McpException {
         NativeFile source;
         try {
             source = NativeFile.open(null, sourceName, 0, NativeFile.Open.READ, NativeFile.Open.DIRECTORY);
@@ -284,6 +299,12 @@ public final class Operands {
                         + ": a directory's copy needs a name of its own");
             }
             directory = openDirectory(directoryName, targetName);
+            if (resumingOne && intoDirectory && statusIfAny(directory, leaf, false, targetName) == null
+                    && StaleScratch.leftByDeadRuns(directory) > 0) {
+                throw new McpException(quote(destName) + " holds what an interrupted copy left: to resume the copy of "
+                        + quote(sourceName) + " made as " + quote(destName) + ", give -T (mcp -rT --resume SOURCE DEST); to"
+                        + " copy into " + quote(targetName) + " instead, remove it first (mcp --clean " + quote(destName) + ")");
+            }
             if (isWithin(directory, sourceStatus)) {
                 throw new McpException("cannot copy a directory, " + quote(sourceName) + ", into itself, " + quote(targetName));
             }

@@ -75,7 +75,7 @@ final class Run implements Events {
         stats.enter(Stats.Phase.OPEN);
         int umask = Posix.umask();
         Operands.Resolved resolved = Operands.resolve(invocation.sources(), invocation.destination(), target(),
-                invocation.recursive(), invocation.noDereference(), umask);
+                invocation.recursive(), invocation.noDereference(), umask, invocation.resume());
         for (String error : resolved.errors()) {
             operandErrors.add(error);
             say(error);

@@ -53,6 +53,16 @@ public final class StaleScratch {
         return removed;
     }
 
+    /** How many scratch files of dead runs {@code directory} holds, whatever they were for; 0 if it cannot be listed. */
+    public static int leftByDeadRuns(NativeFile directory) {
+        try {
+            return (int) directory.list().stream().map(ScratchName::parse)
+                    .filter(parsed -> parsed != null && !parsed.isLive()).count();
+        } catch (ErrnoException e) {
+            return 0;
+        }
+    }
+
     /** {@code name} in the directory messages name {@code shownAs}, as messages name it. */
     static String shown(String shownAs, String name) {
         return shownAs.equals(".") ? name : shownAs.endsWith("/") ? shownAs + name : shownAs + "/" + name;

@@ -462,6 +462,15 @@ class ResumeTest extends LongCopyTest {
         assertTrue(committed.containsAll(List.of("large-0", "large-1")), "the first round is committed: " + committed);
         assertFalse(committed.contains("small-2"), "the last round is not: " + committed);
 
+        // The same command without -T would copy into dst/src, now that dst exists, as cp would: refused, saying how.
+        List<String> before = TestFiles.names(dst);
+        Processes.Result intoDst = CpAndMcp.mcp(rounds, dir, "-r", "--resume", "-n", "3", src.toString(), dst.toString());
+        assertEquals(1, intoDst.exitCode(), intoDst.toString());
+        assertEquals("mcp: '" + dst + "' holds what an interrupted copy left: to resume the copy of '" + src + "' made as '"
+                + dst + "', give -T (mcp -rT --resume SOURCE DEST); to copy into '" + dst + "/src' instead, remove it first"
+                + " (mcp --clean '" + dst + "')", intoDst.err().strip(), intoDst.toString());
+        assertEquals(before, TestFiles.names(dst), "nothing is copied or removed");
+
         Processes.Result resumed = CpAndMcp.mcp(rounds, dir, "-r", "-T", "--resume", "--json", "-n", "3", src.toString(),
                 dst.toString());
         assertEquals(0, resumed.exitCode(), resumed.toString());
