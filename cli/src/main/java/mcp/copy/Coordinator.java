@@ -1330,7 +1330,7 @@ public final class Coordinator {
                 }
                 NativeFile.rename(request.directory(), name, request.directory(), request.leaf());
                 committed = true;
-                FileStatus now = statusIfAny(request.directory(), request.leaf());
+                FileStatus now = NativeFile.statusIfAny(request.directory(), request.leaf());
                 if (now == null || !now.isSameFile(partStatus)) {
                     throw new CopyException(Failure.of(Failure.Kind.TARGET_REPLACED, request.sourceName(), target,
                             (String) null, false));
@@ -1342,19 +1342,8 @@ public final class Coordinator {
         }
 
         private static boolean isOurs(NativeFile directory, String name, FileStatus ours) throws ErrnoException {
-            FileStatus status = statusIfAny(directory, name);
+            FileStatus status = NativeFile.statusIfAny(directory, name);
             return status != null && status.isSameFile(ours);
-        }
-
-        private static FileStatus statusIfAny(NativeFile directory, String name) throws ErrnoException {
-            try {
-                return NativeFile.status(directory, name, false);
-            } catch (ErrnoException e) {
-                if (e.errno() == ErrnoException.ENOENT) {
-                    return null;
-                }
-                throw e;
-            }
         }
 
         /** Removes the temporary file unless it was renamed, and closes it if {@code close}. */

@@ -568,7 +568,7 @@ public final class Engine {
                     closeQuietly(source);
                     return;
                 }
-                FileStatus existingStatus = statusIfAny(dir.target, file.name());
+                FileStatus existingStatus = NativeFile.statusIfAny(dir.target, file.name());
                 if (existingStatus != null && existingStatus.isDirectory()) {
                     done(Failure.of(Failure.Kind.OVERWRITE_DIRECTORY, file.sourceName(), file.targetName(), (String) null, false));
                     closeQuietly(source);
@@ -647,7 +647,7 @@ public final class Engine {
                         preserveSpecial(dir.target, temporary, other.status());
                     }
                 }
-                FileStatus there = statusIfAny(dir.target, other.name());
+                FileStatus there = NativeFile.statusIfAny(dir.target, other.name());
                 if (there != null && there.isDirectory()) {
                     NativeFile.unlink(dir.target, temporary);
                     done(Failure.of(Failure.Kind.OVERWRITE_DIRECTORY, other.sourceName(), other.targetName(), (String) null,
@@ -711,18 +711,6 @@ public final class Engine {
 
         private void done(Failure failure) {
             events.fileDone(FileReport.failed(failure));
-        }
-    }
-
-    /** The status of {@code name} in {@code directory}, not following a link, or null if there is none. */
-    private static FileStatus statusIfAny(NativeFile directory, String name) throws ErrnoException {
-        try {
-            return NativeFile.status(directory, name, false);
-        } catch (ErrnoException e) {
-            if (e.errno() == ErrnoException.ENOENT) {
-                return null;
-            }
-            throw e;
         }
     }
 

@@ -2,6 +2,7 @@ package mcp.copy;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -41,6 +42,9 @@ public final class Leftovers {
     private final List<Live> live = new ArrayList<>();
     /** Control files of this run's finished rounds, kept as its journal until the run ends. */
     private final List<Journal> own = new ArrayList<>();
+    /** The rows of every journal above by their source, and by their copy: a lookup per file, not a scan of every row. */
+    private final Map<Key, List<Row>> bySource = new HashMap<>();
+    private final Map<Key, List<Row>> byCopy = new HashMap<>();
     /**
      * This run's own descriptor of each directory something above is in, by the caller's: the
      * caller closes its own once the directory's files are copied, before the run ends.
@@ -52,6 +56,17 @@ public final class Leftovers {
     private final Set<Object> kept = new HashSet<>();
 
     private record Journal(NativeFile directory, String shown, String name, FileStatus status, ControlFile control, boolean dead) {
+    }
+
+    /** A file by device and inode. */
+    private record Key(long device, long inode) {
+    }
+
+    /** A file row of a journal. */
+    private record Row(Journal journal, int row) {
+        ControlFile.FileEntry entry() {
+            return journal.control.file(row);
+        }
     }
 
     private record Part(NativeFile directory, String shownAs, String name, ScratchName.Parsed parsed, FileStatus status) {
@@ -139,13 +154,12 @@ public final class Leftovers {
             } catch (ErrnoException e) {
                 continue;
             }
-            if (!isMine(status)) {
-                // Not made by a run of this user's: not trusted, and removed as any stale scratch is.
-                parts.add(new Part(directory, StaleScratch.shown(shownAs, name), name, parsed, status));
-            } else if (parsed.control()) {
-                read(directory, StaleScratch.shown(shownAs, name), name, parsed, status);
+            String shown = StaleScratch.shown(shownAs, name);
+            if (parsed.control() && isMine(status)) {
+                read(directory, shown, name, parsed, status);
             } else {
-                parts.add(new Part(directory, StaleScratch.shown(shownAs, name), name, parsed, status));
+                // A copy, or a file no run of this user's made (not trusted, and removed as any stale scratch is).
+                parts.add(new Part(directory, shown, name, parsed, status));
             }
         }
     }
@@ -186,7 +200,7 @@ public final class Leftovers {
                 damaged.add(new Damaged(directory, shown, name, parsed, status, why));
                 return;
             }
-            journals.add(new Journal(directory, shown, name, status, control, true));
+            journals.add(index(new Journal(directory, shown, name, status, control, true)));
         } catch (IOException e) {
             // ControlFile.open closed the file.
             damaged.add(new Damaged(directory, shown, name, parsed, status, e.getMessage()));
@@ -209,48 +223,43 @@ public final class Leftovers {
                 return refuse(request, directoryStatus, Failure.Kind.RESUME_LIVE, Long.toString(run.parsed.pid()));
             }
         }
-        List<Journal> all = new ArrayList<>(journals);
-        all.addAll(own);
-        Partial best = null;
+        FileStatus source = request.sourceStatus();
+        Row best = null;
+        Part bestPart = null;
         long bestBytes = -1;
-        for (Journal journal : all) {
-            ControlFile control = journal.control;
-            for (int row = 0; row < control.fileCount(); row++) {
-                if (!control.file(row).isSource(request.sourceStatus())) {
-                    continue;
-                }
-                if (request.existing() != null && control.isCommittedAs(row, request.existingStatus())) {
-                    used.add(journal);
-                    return new Committed();
-                }
-                Part part = journal.dead ? partOf(journal, row, request, directoryStatus) : null;
-                // A copy taken over by a run that was interrupted in turn is in both runs' journals: the one that says most done wins.
-                if (part != null && Coordinator.resumesByChunk(control.fileSize(row)) && doneBytes(control, row) > bestBytes) {
-                    best = new Partial(control, row, part.directory, part.name, part.status);
-                    bestBytes = doneBytes(control, row);
-                }
+        for (Row at : bySource.getOrDefault(new Key(source.device(), source.inode()), List.of())) {
+            ControlFile control = at.journal.control;
+            if (!at.entry().isSource(source)) {
+                continue;
+            }
+            if (request.existing() != null && control.isCommittedAs(at.row, request.existingStatus())) {
+                used.add(at.journal);
+                return new Committed();
+            }
+            Part part = at.journal.dead ? partOf(at, request, directoryStatus) : null;
+            // A copy taken over by a run that was interrupted in turn is in both runs' journals: the one that says most done wins.
+            if (part != null && Coordinator.resumesByChunk(control.fileSize(at.row)) && doneBytes(control, at.row) > bestBytes) {
+                best = at;
+                bestPart = part;
+                bestBytes = doneBytes(control, at.row);
             }
         }
         if (best != null) {
             // Its name stays among the parts: taken over, the name is gone, and nothing is removed by it at the end.
-            for (Journal journal : all) {
-                if (journal.control == best.journal()) {
-                    used.add(journal);
-                }
-            }
-            return best;
+            used.add(best.journal);
+            return new Partial(best.journal.control, best.row, bestPart.directory, bestPart.name, bestPart.status);
         }
         for (Damaged bad : damaged) {
             if (bad.parsed.isFor(request.leaf()) && isIn(bad.directory, directoryStatus)) {
                 return refuse(request, directoryStatus, Failure.Kind.RESUME_DAMAGED, bad.name + ": " + bad.why);
             }
         }
-        for (Journal journal : journals) {
-            for (int row = 0; row < journal.control.fileCount(); row++) {
+        for (Part part : parts) {
+            for (Row at : byCopy.getOrDefault(new Key(part.status.device(), part.status.inode()), List.of())) {
                 // The journal of this very destination's copy, made of a source that is not this one
                 // now: changed since, or replaced by another file (saved by rename, say).
-                if (partOf(journal, row, request, directoryStatus) != null) {
-                    kept.add(journal);
+                if (at.journal.dead && partOf(at, request, directoryStatus) == part) {
+                    kept.add(at.journal);
                     return refuse(request, directoryStatus, Failure.Kind.RESUME_SOURCE_CHANGED, null);
                 }
             }
@@ -274,15 +283,23 @@ public final class Leftovers {
                 kept.add(bad);
             }
         }
-        for (Journal journal : journals) {
-            for (int row = 0; row < journal.control.fileCount(); row++) {
-                ControlFile.FileEntry entry = journal.control.file(row);
-                if (entry.sourceDevice() == request.sourceStatus().device() && entry.sourceInode() == request.sourceStatus().inode()) {
-                    kept.add(journal);
-                }
+        for (Row at : bySource.getOrDefault(new Key(request.sourceStatus().device(), request.sourceStatus().inode()), List.of())) {
+            if (at.journal.dead) {
+                kept.add(at.journal);
             }
         }
         return new Refused(Failure.of(kind, request.sourceName(), request.targetName(), detail, true));
+    }
+
+    /** Indexes the journal's rows by source and by copy, and returns it. */
+    private Journal index(Journal journal) {
+        for (int row = 0; row < journal.control.fileCount(); row++) {
+            ControlFile.FileEntry entry = journal.control.file(row);
+            Row at = new Row(journal, row);
+            bySource.computeIfAbsent(new Key(entry.sourceDevice(), entry.sourceInode()), key -> new ArrayList<>()).add(at);
+            byCopy.computeIfAbsent(new Key(entry.targetDevice(), entry.targetInode()), key -> new ArrayList<>()).add(at);
+        }
+        return journal;
     }
 
     /** The bytes of the chunks of {@code row} that {@code control} says are done. */
@@ -303,8 +320,8 @@ public final class Leftovers {
      * records. The run that made the journal need not be the one whose name the copy has: a run
      * that took the copy over (renaming it) may have been interrupted before it wrote a journal.
      */
-    private Part partOf(Journal journal, int row, CopyRequest request, FileStatus directoryStatus) {
-        ControlFile.FileEntry entry = journal.control.file(row);
+    private Part partOf(Row at, CopyRequest request, FileStatus directoryStatus) {
+        ControlFile.FileEntry entry = at.entry();
         for (Part part : parts) {
             if (!part.parsed.control() && part.parsed.isFor(request.leaf())
                     && part.status.device() == entry.targetDevice() && part.status.inode() == entry.targetInode()
@@ -330,7 +347,7 @@ public final class Leftovers {
      */
     void keep(NativeFile directory, String name, FileStatus status, ControlFile control) {
         try {
-            own.add(new Journal(hold(directory), name, name, status, control, false));
+            own.add(index(new Journal(hold(directory), name, name, status, control, false)));
         } catch (ErrnoException e) {
             close(control);
             StaleScratch.removeIfSame(directory, name, status, null, Events.NONE);
@@ -356,6 +373,8 @@ public final class Leftovers {
             }
         }
         journals.clear();
+        bySource.clear();
+        byCopy.clear();
         used.clear();
         for (Damaged bad : damaged) {
             if (!kept.contains(bad)) {

@@ -119,6 +119,18 @@ public final class NativeFile implements AutoCloseable {
         return FileStatus.of(statx);
     }
 
+    /** The status of {@code name} in {@code directory}, not following a link, or null if there is no such name. */
+    public static FileStatus statusIfAny(NativeFile directory, String name) throws ErrnoException {
+        try {
+            return status(directory, name, false);
+        } catch (ErrnoException e) {
+            if (e.errno() == ErrnoException.ENOENT) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     /** {@code renameat(fromDirectory, from, toDirectory, to)}: replaces {@code to} atomically. */
     public static void rename(NativeFile fromDirectory, String from, NativeFile toDirectory, String to) throws ErrnoException {
         if (LibC.renameat(fromDirectory.checkOpen(), FileNames.encodeForC(from), toDirectory.checkOpen(),
